@@ -1,0 +1,116 @@
+import { Parser } from 'web-tree-sitter';
+import { mayApply, QueryCache, runRules } from './checker';
+import { ParsedDocument } from './document';
+import { compareFindings, type Finding, type RuleFailure } from './findings';
+import { loadLanguage } from './grammars';
+import type { LanguageId } from './languages';
+import type { Rule } from './rule';
+import { DEFAULT_SETTINGS, effectiveSeverity, type EngineSettings } from './settings';
+
+export interface EngineLogger {
+  warn(message: string): void;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  /** Rules that threw on this file (already logged once per rule by the engine). */
+  failures: RuleFailure[];
+  /** False when the pre-check found nothing to look at and the file was never parsed. */
+  parsed: boolean;
+}
+
+/**
+ * Parses files and runs rules on them. Knows nothing of editors or terminals: the language
+ * server, the CLI and the tests all drive this class.
+ */
+export class Engine {
+  private readonly parsers = new Map<LanguageId, Parser>();
+  private readonly queries = new QueryCache();
+  private readonly failedRules = new Set<string>();
+
+  constructor(
+    readonly rules: readonly Rule[],
+    private readonly logger: EngineLogger = { warn: () => {} },
+  ) {}
+
+  /** The rules that could report anything in this text under these settings. */
+  applicableRules(language: LanguageId, text: string, settings: EngineSettings = DEFAULT_SETTINGS): Rule[] {
+    if (!settings.enable) return [];
+    return this.rules.filter(
+      (rule) => rule.languages.includes(language) && effectiveSeverity(rule, settings) && mayApply(rule, text),
+    );
+  }
+
+  /** One-shot analysis: parse, check, and free the tree before returning. */
+  async analyzeText(
+    filePath: string,
+    language: LanguageId,
+    text: string,
+    settings: EngineSettings = DEFAULT_SETTINGS,
+  ): Promise<AnalysisResult> {
+    if (this.applicableRules(language, text, settings).length === 0) return { findings: [], failures: [], parsed: false };
+    const document = await this.openDocument(filePath, language, text);
+    try {
+      return this.check(document, settings);
+    } finally {
+      document.dispose();
+    }
+  }
+
+  /** A document the caller owns and must dispose(); its tree is kept between edits. */
+  async openDocument(filePath: string, language: LanguageId, text: string): Promise<ParsedDocument> {
+    return new ParsedDocument(filePath, language, text, await this.parserFor(language));
+  }
+
+  /**
+   * Checks a document's current text, parsing it (incrementally, after edits) only when some rule
+   * may apply; a document with nothing to check gives up its tree.
+   */
+  check(document: ParsedDocument, settings: EngineSettings = DEFAULT_SETTINGS): AnalysisResult {
+    const rules = this.applicableRules(document.language, document.text, settings);
+    if (rules.length === 0) {
+      document.dropTree();
+      return { findings: [], failures: [], parsed: false };
+    }
+    const tree = document.parse();
+    const { findings, failures } = runRules({
+      filePath: document.filePath,
+      language: document.language,
+      grammar: tree.language,
+      source: document.text,
+      root: tree.rootNode,
+      rules,
+      settings,
+      queries: this.queries,
+    });
+    for (const failure of failures) this.logFailureOnce(failure);
+    return { findings: findings.sort(compareFindings), failures, parsed: true };
+  }
+
+  /** Frees the parsers and compiled queries; the engine cannot be used afterwards. */
+  dispose(): void {
+    for (const parser of this.parsers.values()) parser.delete();
+    this.parsers.clear();
+    this.queries.dispose();
+  }
+
+  private async parserFor(language: LanguageId): Promise<Parser> {
+    const grammar = await loadLanguage(language);
+    let parser = this.parsers.get(language);
+    if (!parser) {
+      parser = new Parser();
+      parser.setLanguage(grammar);
+      this.parsers.set(language, parser);
+    }
+    return parser;
+  }
+
+  private logFailureOnce(failure: RuleFailure): void {
+    if (this.failedRules.has(failure.ruleId)) return;
+    this.failedRules.add(failure.ruleId);
+    this.logger.warn(
+      `rule ${failure.ruleId} threw on ${failure.filePath}; its findings there are dropped, other rules are unaffected ` +
+        `(further failures of this rule are not logged):\n${failure.error}`,
+    );
+  }
+}
