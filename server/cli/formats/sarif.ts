@@ -1,0 +1,98 @@
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { KnowledgeBase } from '../../content/knowledge-base';
+import type { FileReport } from '../../engine/file-analysis';
+import type { Rule, Severity } from '../../engine/rule';
+import { questionUrl, ruleUrl } from '../../content/links';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+function ruleHelp(rule: Rule, knowledge: KnowledgeBase): { text: string; markdown: string } {
+  const summary = knowledge.rule(rule.id)?.sections.get('Summary') ?? rule.description;
+  const reading = rule.questions.map((q) => {
+    const title = knowledge.question(q)?.title ?? `Question ${q}`;
+    return { text: `Q${q}: ${title} (${questionUrl(q)})`, markdown: `[Q${q}: ${title}](${questionUrl(q)})` };
+  });
+  return {
+    text: `${summary}\n\nRead: ${reading.map((r) => r.text).join('; ')}`,
+    markdown: `${summary}\n\nRead: ${reading.map((r) => r.markdown).join(', ')}`,
+  };
+}
+
+/** SARIF 2.1.0, as GitHub code scanning ingests it: rule metadata, help text, results, fixes. */
+export function toSarif(reports: readonly FileReport[], rules: readonly Rule[], knowledge: KnowledgeBase, cwd: string, version: string) {
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+  const artifactUri = (file: string) => path.relative(cwd, file).split(path.sep).join('/');
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'FFI Lens',
+            version,
+            semanticVersion: version,
+            informationUri: 'https://github.com/ffi-lens/ffi-lens',
+            rules: rules.map((rule) => ({
+              id: rule.id,
+              name: rule.id.replace(/(^|[/-])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase()),
+              shortDescription: { text: rule.description },
+              fullDescription: { text: knowledge.rule(rule.id)?.sections.get('Summary') ?? rule.description },
+              help: ruleHelp(rule, knowledge),
+              helpUri: ruleUrl(rule.id),
+              defaultConfiguration: { level: LEVEL[rule.severity] },
+              properties: { tags: ['ffi', rule.id.split('/')[0]], questions: [...rule.questions] },
+            })),
+          },
+        },
+        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(cwd + path.sep).href } },
+        columnKind: 'utf16CodeUnits',
+        results: reports.flatMap((report) =>
+          report.findings.map((finding) => ({
+            ruleId: finding.ruleId,
+            ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
+            level: LEVEL[finding.severity],
+            message: { text: finding.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: artifactUri(report.file), uriBaseId: 'SRCROOT' },
+                  region: {
+                    startLine: finding.range.start.line + 1,
+                    startColumn: finding.range.start.column + 1,
+                    endLine: finding.range.end.line + 1,
+                    endColumn: finding.range.end.column + 1,
+                  },
+                },
+              },
+            ],
+            ...(finding.fix
+              ? {
+                  fixes: [
+                    {
+                      description: { text: finding.fix.title },
+                      artifactChanges: [
+                        {
+                          artifactLocation: { uri: artifactUri(report.file), uriBaseId: 'SRCROOT' },
+                          replacements: finding.fix.edits.map((edit) => ({
+                            deletedRegion: {
+                              startLine: edit.range.start.line + 1,
+                              startColumn: edit.range.start.column + 1,
+                              endLine: edit.range.end.line + 1,
+                              endColumn: edit.range.end.column + 1,
+                            },
+                            insertedContent: { text: edit.newText },
+                          })),
+                        },
+                      ],
+                    },
+                  ],
+                }
+              : {}),
+          })),
+        ),
+      },
+    ],
+  };
+}

@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Engine } from './engine';
+import type { Finding, RuleFailure } from './findings';
+import { decodeSource } from './input';
+import { CPP_SOURCE_EXTENSIONS, detectLanguage, extensionOf } from './languages';
+import type { EngineSettings } from './settings';
+
+/** What analysing one file on disk produced. */
+export interface FileReport {
+  file: string;
+  findings: Finding[];
+  failures: RuleFailure[];
+  /** Why the file was skipped or read lossily; shown to the user, never fatal. */
+  notices: string[];
+  /** The file could not be read at all. */
+  error?: string;
+  parsed: boolean;
+}
+
+/** Answers "does this directory hold C++ sources?" once per directory. */
+export class SiblingLanguages {
+  private readonly cppDirectories = new Map<string, boolean>();
+
+  hasCppSources(directory: string): boolean {
+    let answer = this.cppDirectories.get(directory);
+    if (answer === undefined) {
+      try {
+        answer = fs.readdirSync(directory).some((name) => CPP_SOURCE_EXTENSIONS.includes(extensionOf(name)));
+      } catch {
+        answer = false;
+      }
+      this.cppDirectories.set(directory, answer);
+    }
+    return answer;
+  }
+}
+
+/** Reads, decodes and analyses one file; the tree is freed before this returns. */
+export async function analyzeFile(
+  engine: Engine,
+  file: string,
+  settings: EngineSettings,
+  siblings: SiblingLanguages,
+): Promise<FileReport> {
+  const report: FileReport = { file, findings: [], failures: [], notices: [], parsed: false };
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    return { ...report, error: (error as Error).message };
+  }
+  const decoded = decodeSource(bytes, settings.maxFileBytes);
+  if ('skip' in decoded) return { ...report, notices: [decoded.skip] };
+  if (decoded.notice) report.notices.push(decoded.notice);
+  const language = detectLanguage(file, decoded.text, () => siblings.hasCppSources(path.dirname(file)));
+  if (!language) return report;
+  try {
+    const result = await engine.analyzeText(file, language, decoded.text, settings);
+    return { ...report, findings: result.findings, failures: result.failures, parsed: result.parsed };
+  } catch (error) {
+    return { ...report, notices: [...report.notices, `not analysed: ${(error as Error).message}`] };
+  }
+}
