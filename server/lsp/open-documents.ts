@@ -1,0 +1,162 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ParsedDocument, TextChange } from '../engine/document';
+import type { Engine } from '../engine/engine';
+import { SiblingLanguages } from '../engine/file-analysis';
+import type { Finding } from '../engine/findings';
+import { ALL_LANGUAGES, detectLanguage, extensionOf, type LanguageId } from '../engine/languages';
+import type { Position } from '../engine/rule';
+import type { SettingsStore } from './settings-store';
+
+const BINARY_SNIFF_CHARS = 8000;
+
+interface OpenDocument {
+  uri: string;
+  version: number;
+  /** Resolves to the parsed document once its grammar is loaded; edits are chained onto it in order. */
+  ready: Promise<ParsedDocument | undefined>;
+  timer?: NodeJS.Timeout;
+  findings: Finding[];
+  closed: boolean;
+  /** Why the document is not checked (too large, binary), once told to the user. */
+  skipReason?: string;
+}
+
+export interface OpenDocumentsHost {
+  publish(uri: string, version: number | undefined, findings: readonly Finding[]): void;
+  log(message: string): void;
+  /** A message the user should see once (e.g. a grammar failed to load, a file is too large). */
+  notify(message: string): void;
+}
+
+function filePathOf(uri: string): string {
+  if (uri.startsWith('file:')) {
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      // fall through: treat it like any other URI
+    }
+  }
+  return decodeURIComponent(uri.replace(/^[a-z]+:\/*/i, '/'));
+}
+
+/**
+ * The documents an editor has open, each with the tree parsed from it (owned here and deleted on
+ * close). Edits are applied incrementally; checks are debounced per document and a result is
+ * dropped when the document changed while it was computed.
+ */
+export class OpenDocuments {
+  private readonly documents = new Map<string, OpenDocument>();
+  private readonly siblings = new SiblingLanguages();
+  private readonly failedLanguages = new Set<LanguageId>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly settings: SettingsStore,
+    private readonly host: OpenDocumentsHost,
+    private readonly debounceMs: number,
+  ) {}
+
+  open(uri: string, languageId: string, version: number, text: string): void {
+    this.close(uri);
+    const filePath = filePathOf(uri);
+    const language = this.languageOf(filePath, languageId, text);
+    if (!language) return;
+    const ready = this.engine.openDocument(filePath, language, text).catch((error: unknown) => {
+      if (!this.failedLanguages.has(language)) {
+        this.failedLanguages.add(language);
+        this.host.notify(`FFI Lens cannot check ${language} files: ${(error as Error).message}`);
+      }
+      return undefined;
+    });
+    const document: OpenDocument = { uri, version, ready, findings: [], closed: false };
+    this.documents.set(uri, document);
+    this.schedule(document, 0);
+  }
+
+  change(uri: string, version: number, changes: readonly TextChange[]): void {
+    const document = this.documents.get(uri);
+    if (!document) return;
+    document.version = version;
+    document.ready = document.ready.then((parsed) => {
+      parsed?.applyChanges(changes);
+      return parsed;
+    });
+    this.schedule(document, this.debounceMs);
+  }
+
+  close(uri: string): void {
+    const document = this.documents.get(uri);
+    if (!document) return;
+    document.closed = true;
+    clearTimeout(document.timer);
+    this.documents.delete(uri);
+    this.settings.forget(uri);
+    void document.ready.then((parsed) => parsed?.dispose());
+    this.host.publish(uri, undefined, []);
+  }
+
+  /** Re-checks every open document, e.g. after a settings change. */
+  recheckAll(): void {
+    for (const document of this.documents.values()) this.schedule(document, 0);
+  }
+
+  /** The findings of the last completed check that cover `position`. */
+  findingsAt(uri: string, position: Position): Finding[] {
+    const findings = this.documents.get(uri)?.findings ?? [];
+    const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.column <= b.column);
+    return findings.filter((f) => before(f.range.start, position) && before(position, f.range.end));
+  }
+
+  findings(uri: string): readonly Finding[] {
+    return this.documents.get(uri)?.findings ?? [];
+  }
+
+  /** Resolves once every scheduled check has run (for an orderly shutdown and for tests). */
+  dispose(): void {
+    for (const uri of [...this.documents.keys()]) this.close(uri);
+  }
+
+  private languageOf(filePath: string, languageId: string, text: string): LanguageId | undefined {
+    if (extensionOf(filePath) === '.h' && languageId === 'cpp') return 'cpp';
+    const byExtension = detectLanguage(filePath, text, () =>
+      path.isAbsolute(filePath) ? this.siblings.hasCppSources(path.dirname(filePath)) : false,
+    );
+    if (byExtension) return byExtension;
+    return (ALL_LANGUAGES as readonly string[]).includes(languageId) ? (languageId as LanguageId) : undefined;
+  }
+
+  private schedule(document: OpenDocument, delayMs: number): void {
+    clearTimeout(document.timer);
+    document.timer = setTimeout(() => {
+      this.check(document).catch((error: unknown) =>
+        this.host.log(`checking ${document.uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      );
+    }, delayMs);
+  }
+
+  private async check(document: OpenDocument): Promise<void> {
+    const version = document.version;
+    const settings = await this.settings.get(document.uri);
+    const parsed = await document.ready;
+    if (!parsed || document.closed || document.version !== version) return; // a newer check is scheduled
+    const skipReason = this.skipReason(parsed.text, settings.maxFileBytes);
+    if (skipReason) {
+      parsed.dropTree();
+      document.findings = [];
+      if (document.skipReason !== skipReason) this.host.notify(`FFI Lens skipped ${path.basename(parsed.filePath)}: ${skipReason}`);
+      document.skipReason = skipReason;
+    } else {
+      document.skipReason = undefined;
+      document.findings = this.engine.check(parsed, settings).findings;
+    }
+    this.host.publish(document.uri, version, document.findings);
+  }
+
+  private skipReason(text: string, maxFileBytes: number): string | undefined {
+    const bytes = text.length > maxFileBytes / 4 ? Buffer.byteLength(text) : text.length;
+    if (bytes > maxFileBytes) return `${bytes} bytes is over the ${maxFileBytes}-byte limit (ffiLens.maxFileBytes)`;
+    if (text.slice(0, BINARY_SNIFF_CHARS).includes('\0')) return 'it looks binary (contains NUL characters)';
+    return undefined;
+  }
+}

@@ -1,0 +1,183 @@
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { defaultContentRoot, KnowledgeBase } from '../content/knowledge-base';
+import { Engine } from '../engine/engine';
+import type { Finding } from '../engine/findings';
+import { ALL_RULES } from '../rules';
+import { DIAGNOSTIC_SOURCE, toDiagnostic, toLspRange, type DiagnosticData } from './diagnostics';
+import { hoverMarkdown } from './hover';
+import { OpenDocuments } from './open-documents';
+import { SettingsStore } from './settings-store';
+
+export const OPEN_QUESTION_COMMAND = 'ffiLens.openQuestion';
+
+/** What a client may say in `initializationOptions`. */
+interface InitializationOptions {
+  /** The client opens question pages itself (the VS Code extension shows a markdown preview). */
+  opensQuestionsItself?: boolean;
+  debounceMs?: number;
+  /** Settings for clients that support neither workspace/configuration nor pushed settings. */
+  settings?: unknown;
+}
+
+const DEFAULT_DEBOUNCE_MS = 200;
+
+function sameRange(finding: Finding, range: { start: { line: number; character: number }; end: { line: number; character: number } }) {
+  const mine = toLspRange(finding.range);
+  return (
+    mine.start.line === range.start.line &&
+    mine.start.character === range.start.character &&
+    mine.end.line === range.end.line &&
+    mine.end.character === range.end.character
+  );
+}
+
+/** Binds the LSP handlers to a connection; the work is done by the engine and OpenDocuments. */
+export function startServer(connection: Connection, contentRoot = defaultContentRoot()): void {
+  const knowledge = new KnowledgeBase(contentRoot);
+  const engine = new Engine(ALL_RULES, { warn: (message) => connection.console.warn(message) });
+  let documents: OpenDocuments | undefined;
+  let settings: SettingsStore | undefined;
+  let pullsConfiguration = false;
+
+  connection.onInitialize((params): InitializeResult => {
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    pullsConfiguration = params.capabilities.workspace?.configuration === true;
+    settings = new SettingsStore(
+      pullsConfiguration ? (uri) => connection.workspace.getConfiguration({ scopeUri: uri, section: 'ffiLens' }) : undefined,
+      (message) => connection.console.warn(message),
+    );
+    if (options.settings !== undefined) settings.setPushed(options.settings);
+    documents = new OpenDocuments(
+      engine,
+      settings,
+      {
+        publish: (uri, version, findings) =>
+          void connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(f, knowledge)) }),
+        log: (message) => connection.console.error(message),
+        notify: (message) => {
+          connection.console.warn(message);
+          // a notification, not showMessageRequest: no client has to answer it
+          void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+        },
+      },
+      options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+    );
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...(options.opensQuestionsItself ? {} : { executeCommandProvider: { commands: [OPEN_QUESTION_COMMAND] } }),
+      },
+      serverInfo: { name: 'ffi-lens', version: (require('../../../package.json') as { version: string }).version },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (pullsConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ffiLens' }).catch(() => {
+        // clients without dynamic registration still send the notification unasked
+      });
+    }
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const pushed = (change.settings as { ffiLens?: unknown } | undefined)?.ffiLens;
+    if (pushed !== undefined) settings?.setPushed(pushed);
+    else settings?.invalidate();
+    documents?.recheckAll();
+  });
+
+  connection.onDidOpenTextDocument(({ textDocument }) =>
+    documents?.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text),
+  );
+  connection.onDidChangeTextDocument(({ textDocument, contentChanges }) =>
+    documents?.change(
+      textDocument.uri,
+      textDocument.version,
+      contentChanges.map((change) =>
+        'range' in change
+          ? {
+              range: {
+                start: { line: change.range.start.line, column: change.range.start.character },
+                end: { line: change.range.end.line, column: change.range.end.character },
+              },
+              text: change.text,
+            }
+          : { text: change.text },
+      ),
+    ),
+  );
+  connection.onDidCloseTextDocument(({ textDocument }) => documents?.close(textDocument.uri));
+
+  connection.onHover(({ textDocument, position }) => {
+    const findings = documents?.findingsAt(textDocument.uri, { line: position.line, column: position.character }) ?? [];
+    if (findings.length === 0) return null;
+    return { contents: { kind: 'markdown', value: hoverMarkdown(findings, knowledge) }, range: toLspRange(findings[0].range) };
+  });
+
+  connection.onCodeAction(({ textDocument, context }, token) => {
+    const actions: CodeAction[] = [];
+    const findings = documents?.findings(textDocument.uri) ?? [];
+    for (const diagnostic of context.diagnostics) {
+      if (token.isCancellationRequested) return null;
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+      const data = diagnostic.data as DiagnosticData | undefined;
+      const ruleId = data?.ruleId ?? String(diagnostic.code);
+      const finding = findings.find((f) => f.ruleId === ruleId && sameRange(f, diagnostic.range));
+      if (finding?.fix) {
+        actions.push({
+          title: finding.fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: finding.fix.safe,
+          edit: {
+            changes: {
+              [textDocument.uri]: finding.fix.edits.map((edit) => ({ range: toLspRange(edit.range), newText: edit.newText })),
+            },
+          },
+        });
+      }
+      const question = data?.questions[0] ?? finding?.questions[0];
+      if (question !== undefined) {
+        actions.push({
+          title: `Open related interview question (Q${question})`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          command: { title: `Open related interview question (Q${question})`, command: OPEN_QUESTION_COMMAND, arguments: [question] },
+        });
+      }
+    }
+    return actions;
+  });
+
+  connection.onExecuteCommand(async ({ command, arguments: args }) => {
+    if (command !== OPEN_QUESTION_COMMAND) return null;
+    const question = Number(args?.[0]);
+    if (!knowledge.question(question)) {
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Error,
+        message: `FFI Lens has no page for question ${String(args?.[0])}`,
+      });
+      return null;
+    }
+    return connection.window.showDocument({ uri: pathToFileURL(knowledge.questionFile(question)).href, takeFocus: true });
+  });
+
+  connection.onShutdown(() => {
+    documents?.dispose();
+    engine.dispose();
+  });
+
+  connection.listen();
+}

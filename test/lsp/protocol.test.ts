@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
+import { TestClient } from '../support/lsp-client';
+
+const RULE = 'ctypes/truncated-pointer-result';
+const uri = pathToFileURL('/virtual/project/binding.py').href;
+const SOURCE = `import ctypes
+
+lib = ctypes.CDLL("libfoo.so")
+name = ctypes.string_at(lib.foo_name(3))
+size = lib.foo_size()
+`;
+
+describe('language server over stdio', () => {
+  const client = new TestClient();
+  let first: Diagnostic;
+
+  before(async () => {
+    await client.initialize();
+  });
+  after(async () => {
+    assert.equal(await client.shutdown(), 0, 'the server exits cleanly after shutdown + exit');
+  });
+
+  test('publishes diagnostics on open, with source, code, codeDescription and data', async () => {
+    const published = client.nextDiagnostics(uri);
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'python', version: 1, text: SOURCE },
+    });
+    const { diagnostics, version } = await published;
+    assert.equal(version, 1);
+    assert.equal(diagnostics.length, 1);
+    first = diagnostics[0];
+    assert.equal(first.source, 'ffi-lens');
+    assert.equal(first.code, RULE);
+    assert.deepEqual(first.range, { start: { line: 3, character: 24 }, end: { line: 3, character: 36 } });
+    assert.match(first.message as string, /`lib\.foo_name` returns a pointer/);
+    assert.deepEqual(first.data, { ruleId: RULE, questions: [14, 7, 33] });
+    const page = fileURLToPath(first.codeDescription!.href);
+    assert.ok(fs.existsSync(page), `codeDescription.href points at an existing page: ${page}`);
+  });
+
+  test('hover over the diagnostic explains it and links the question', async () => {
+    const hover = (await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 3, character: 30 },
+    })) as Hover;
+    const markdown = (hover.contents as { kind: string; value: string }).value;
+    assert.match(markdown, /ctypes\/truncated-pointer-result/);
+    assert.match(markdown, /\[Q14: [^\]]+\]\(file:\/\/[^)]+\/content\/questions\/Q14\.md\)/);
+    const nothing = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+    assert.equal(nothing, null, 'no hover away from findings');
+  });
+
+  test('code actions: the quick fix and "Open related interview question"', async () => {
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: first.range,
+      context: { diagnostics: [first] },
+    })) as CodeAction[];
+    const titles = actions.map((a) => a.title);
+    assert.deepEqual(titles, ['Declare lib.foo_name.restype = ctypes.c_void_p', 'Open related interview question (Q14)']);
+    assert.equal(actions[0].isPreferred, true);
+    assert.deepEqual(actions[0].edit?.changes?.[uri], [
+      { range: { start: { line: 2, character: 30 }, end: { line: 2, character: 30 } }, newText: '\nlib.foo_name.restype = ctypes.c_void_p' },
+    ]);
+    assert.deepEqual(actions[1].command, { title: titles[1], command: 'ffiLens.openQuestion', arguments: [14] });
+  });
+
+  test('ffiLens.openQuestion asks the client to show the question page', async () => {
+    await client.connection.sendRequest('workspace/executeCommand', { command: 'ffiLens.openQuestion', arguments: [14] });
+    assert.equal(client.shownDocuments.length, 1);
+    assert.match(client.shownDocuments[0], /\/content\/questions\/Q14\.md$/);
+  });
+
+  test('an incremental edit re-checks the document', async () => {
+    const published = client.nextDiagnostics(uri, (p) => p.version === 2);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: 'lib.foo_name.restype = ctypes.c_char_p\n' }],
+    });
+    const { diagnostics } = await published;
+    assert.deepEqual(diagnostics, [], 'declaring restype clears the finding');
+    const again = client.nextDiagnostics(uri, (p) => p.version === 3);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, text: '' }],
+    });
+    assert.equal((await again).diagnostics.length, 1, 'removing the declaration brings it back');
+  });
+
+  test('a configuration change is applied live: off, another severity, disabled, enabled', async () => {
+    const reconfigure = async (settings: Record<string, unknown>, expectCount: number) => {
+      client.settings = settings;
+      const published = client.nextDiagnostics(uri, (p) => p.diagnostics.length === expectCount);
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      return (await published).diagnostics;
+    };
+    await reconfigure({ enable: true, rules: { [RULE]: 'off' } }, 0);
+    assert.equal((await reconfigure({ enable: true, rules: { [RULE]: 'warning' } }, 1))[0].severity, 2);
+    await reconfigure({ enable: false, rules: {} }, 0);
+    assert.equal((await reconfigure({ enable: true, rules: {} }, 1))[0].severity, 1);
+  });
+
+  test('closing the document clears its diagnostics', async () => {
+    const cleared = client.nextDiagnostics(uri);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual((await cleared).diagnostics, []);
+  });
+
+  test('a binary document gets a clear message and no crash', async () => {
+    const binaryUri = pathToFileURL('/virtual/project/blob.c').href;
+    const published = client.nextDiagnostics(binaryUri);
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: binaryUri, languageId: 'c', version: 1, text: '#include <jni.h>\n\0\0\0JNIEnv *g;' },
+    });
+    assert.deepEqual((await published).diagnostics, []);
+    assert.ok(client.messages.some((m) => /skipped blob\.c: it looks binary/.test(m)), client.messages.join('\n'));
+  });
+});
