@@ -1,0 +1,105 @@
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+const LANGUAGES = ['python', 'go', 'java', 'rust', 'c', 'cpp'];
+const OPEN_QUESTION = 'ffiLens.openQuestion';
+const DIAGNOSTIC_SOURCE = 'ffi-lens';
+
+let client: LanguageClient | undefined;
+
+function questionUri(context: vscode.ExtensionContext, question: number): vscode.Uri {
+  return vscode.Uri.file(context.asAbsolutePath(`content/questions/Q${question}.md`));
+}
+
+/** `title:` from a page's front matter, for the pick list. */
+function questionTitle(file: string): string | undefined {
+  try {
+    return /^title:\s*(.+)$/m.exec(fs.readFileSync(file, 'utf8').slice(0, 500))?.[1].trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The questions of the FFI Lens diagnostics under the cursor, primary question first. */
+function questionsAtCursor(): number[] {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return [];
+  const questions = vscode.languages
+    .getDiagnostics(editor.document.uri)
+    .filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.contains(editor.selection.active))
+    .flatMap((d) => (d as vscode.Diagnostic & { data?: { questions?: number[] } }).data?.questions ?? []);
+  return [...new Set(questions)];
+}
+
+async function pickQuestion(context: vscode.ExtensionContext, among: number[]): Promise<number | undefined> {
+  const directory = context.asAbsolutePath('content/questions');
+  const available = among.length
+    ? among
+    : fs
+        .readdirSync(directory)
+        .map((name) => Number(/^Q(\d+)\.md$/.exec(name)?.[1]))
+        .filter((n) => Number.isInteger(n) && n > 0)
+        .sort((a, b) => a - b);
+  const picked = await vscode.window.showQuickPick(
+    available.map((question) => ({
+      label: `Q${question}`,
+      description: questionTitle(questionUri(context, question).fsPath) ?? '',
+      question,
+    })),
+    { placeHolder: 'Open which interview question?', matchOnDescription: true },
+  );
+  return picked?.question;
+}
+
+async function openQuestion(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, argument?: unknown): Promise<void> {
+  let question = typeof argument === 'number' ? argument : Number(argument);
+  if (!Number.isInteger(question) || question <= 0) {
+    const nearby = questionsAtCursor();
+    question = (nearby.length === 1 ? nearby[0] : await pickQuestion(context, nearby)) ?? NaN;
+    if (Number.isNaN(question)) return;
+  }
+  const uri = questionUri(context, question);
+  if (!fs.existsSync(uri.fsPath)) {
+    void vscode.window.showWarningMessage(`FFI Lens has no page for question ${question} yet.`);
+    return;
+  }
+  output.info(`opening Q${question}: ${uri.fsPath}`);
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('FFI Lens', { log: true });
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand(OPEN_QUESTION, (argument?: unknown) => openQuestion(context, output, argument)),
+    vscode.commands.registerCommand('ffiLens.showOutput', () => output.show(true)),
+  );
+
+  const serverModule = context.asAbsolutePath('out/server/lsp/main.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    outputChannel: output,
+    initializationOptions: { opensQuestionsItself: true },
+  };
+  client = new LanguageClient('ffiLens', 'FFI Lens', serverOptions, clientOptions);
+  try {
+    await client.start();
+    output.info('FFI Lens language server started.');
+  } catch (error) {
+    output.info(`FFI Lens could not start its language server: ${String(error)}`);
+    void vscode.window.showErrorMessage('FFI Lens could not start its language server; see the "FFI Lens" output.');
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

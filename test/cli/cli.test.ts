@@ -1,0 +1,186 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { runCli } from '../../server/cli/main';
+import { REPO_ROOT } from '../support/paths';
+
+const POINTER_BUG = `import ctypes
+lib = ctypes.CDLL("libfoo.so")
+print(ctypes.string_at(lib.foo_name()))
+`;
+const CLEAN = `import ctypes
+lib = ctypes.CDLL("libfoo.so")
+lib.foo_name.restype = ctypes.c_char_p
+print(lib.foo_name())
+`;
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd });
+  return { status, stdout, stderr };
+}
+
+function makeTree(files: Record<string, string | Buffer>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-lens-cli-'));
+  for (const [relative, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+    fs.writeFileSync(path.join(root, relative), content);
+  }
+  return root;
+}
+
+const trees: string[] = [];
+function tree(files: Record<string, string | Buffer>): string {
+  const root = makeTree(files);
+  trees.push(root);
+  return root;
+}
+after(() => {
+  for (const root of trees) fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('ffi-lens scan', () => {
+  test('text: one path:line:col line per finding, a summary, exit 1', async () => {
+    const root = tree({ 'pkg/bad.py': POINTER_BUG, 'pkg/good.py': CLEAN });
+    const { status, stdout } = await cli(['scan', '.'], root);
+    assert.equal(status, 1);
+    const lines = stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^pkg\/bad\.py:3:24 error ctypes\/truncated-pointer-result `lib\.foo_name` returns a pointer .* \(Q14, Q7, Q33\)$/);
+    assert.match(lines[1], /^1 problem \(1 error, 0 warnings, 0 info\) in 1 file\. 2 files scanned \(2 parsed\) in \d+\.\d\d s\.$/);
+  });
+
+  test('exit 0 on clean code, and on findings below warning', async () => {
+    const root = tree({ 'good.py': CLEAN, 'bad.py': POINTER_BUG });
+    assert.equal((await cli(['scan', 'good.py'], root)).status, 0);
+    assert.equal((await cli(['scan', '.', '--rule', 'ctypes/truncated-pointer-result=info'], root)).status, 0);
+    const off = await cli(['scan', '.', '--rule', 'ctypes/truncated-pointer-result=off'], root);
+    assert.match(off.stdout, /^No FFI hazards found\. 2 files scanned \(0 parsed\) in \d+\.\d\d s\.\n$/);
+  });
+
+  test('exit 2 on usage and I/O errors', async () => {
+    const root = tree({ 'good.py': CLEAN });
+    const missing = await cli(['scan', 'nope'], root);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /nope: no such file or directory/);
+    assert.equal((await cli(['scan', '--format', 'xml'], root)).status, 2);
+    assert.equal((await cli(['scan', '--rule', 'no/such-rule=off'], root)).status, 2);
+    assert.equal((await cli(['frobnicate'], root)).status, 2);
+    assert.equal((await cli([], root)).status, 2);
+  });
+
+  test('json: the documented shape, 1-based positions, the fix', async () => {
+    const root = tree({ 'bad.py': POINTER_BUG });
+    const { status, stdout } = await cli(['scan', '--format', 'json'], root);
+    assert.equal(status, 1);
+    const [finding, ...rest] = JSON.parse(stdout);
+    assert.equal(rest.length, 0);
+    assert.deepEqual(
+      { ...finding, message: undefined, fix: undefined },
+      { file: 'bad.py', line: 3, column: 24, endLine: 3, endColumn: 36, ruleId: 'ctypes/truncated-pointer-result', severity: 'error', message: undefined, questions: [14, 7, 33], fix: undefined },
+    );
+    assert.deepEqual(finding.fix, {
+      title: 'Declare lib.foo_name.restype = ctypes.c_void_p',
+      safe: true,
+      edits: [{ line: 2, column: 31, endLine: 2, endColumn: 31, newText: '\nlib.foo_name.restype = ctypes.c_void_p' }],
+    });
+  });
+
+  test('sarif: 2.1.0 with rule metadata, help text and located results', async () => {
+    const root = tree({ 'src/bad.py': POINTER_BUG });
+    const { stdout } = await cli(['scan', 'src', '--format', 'sarif'], root);
+    const sarif = JSON.parse(stdout);
+    assert.equal(sarif.version, '2.1.0');
+    assert.match(sarif.$schema, /sarif-2\.1\.0/);
+    const [run] = sarif.runs;
+    const rules = run.tool.driver.rules;
+    assert.ok(rules.some((r: { id: string }) => r.id === 'ctypes/truncated-pointer-result'));
+    for (const rule of rules) {
+      assert.ok(rule.shortDescription.text && rule.fullDescription.text && rule.help.text && rule.help.markdown, rule.id);
+      assert.match(rule.helpUri, /^https:\/\/.*\/content\/rules\/.+\.md$/);
+      assert.ok(['error', 'warning', 'note'].includes(rule.defaultConfiguration.level));
+    }
+    const [result] = run.results;
+    assert.equal(rules[result.ruleIndex].id, result.ruleId);
+    assert.equal(result.level, 'error');
+    assert.deepEqual(result.locations[0].physicalLocation, {
+      artifactLocation: { uri: 'src/bad.py', uriBaseId: 'SRCROOT' },
+      region: { startLine: 3, startColumn: 24, endLine: 3, endColumn: 36 },
+    });
+    assert.equal(result.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, '\nlib.foo_name.restype = ctypes.c_void_p');
+    assert.match(run.originalUriBaseIds.SRCROOT.uri, /^file:\/\/.*\/$/);
+  });
+
+  test('the walk honours .gitignore files and skips dependency and build folders', async () => {
+    const root = tree({
+      '.gitignore': 'generated/\n*.gen.py\n',
+      'app/bad.py': POINTER_BUG,
+      'app/.gitignore': 'local_only.py\n',
+      'app/local_only.py': POINTER_BUG,
+      'app/sub/also.gen.py': POINTER_BUG,
+      'generated/bad.py': POINTER_BUG,
+      'node_modules/dep/bad.py': POINTER_BUG,
+      'target/debug/bad.py': POINTER_BUG,
+      'vendor/bad.py': POINTER_BUG,
+      'build/bad.py': POINTER_BUG,
+      '.git/bad.py': POINTER_BUG,
+      'README.md': 'ctypes',
+    });
+    fs.mkdirSync(path.join(root, '.git'), { recursive: true });
+    const { stdout } = await cli(['scan', '--format', 'json'], root);
+    assert.deepEqual(JSON.parse(stdout).map((f: { file: string }) => f.file), ['app/bad.py']);
+    const explicit = await cli(['scan', 'generated/bad.py', '--format', 'json'], root);
+    assert.equal(JSON.parse(explicit.stdout).length, 1, 'a file named on the command line is scanned even if ignored');
+  });
+
+  test('bad input gets a notice and loses no finding elsewhere', async () => {
+    const root = tree({
+      'a_bad.py': POINTER_BUG,
+      'b_binary.c': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1]),
+      'c_latin1.py': Buffer.concat([Buffer.from('# caf\xe9\n', 'latin1'), Buffer.from(POINTER_BUG)]),
+      'd_huge.py': `x = "${'a'.repeat(2 * 1024 * 1024)}"  # ctypes\n`,
+      'e_syntax.py': `${POINTER_BUG}def broken(:\n`,
+    });
+    const { status, stdout, stderr } = await cli(['scan', '--format', 'json', '--max-file-bytes', String(1024 * 1024)], root);
+    assert.equal(status, 1);
+    assert.deepEqual(JSON.parse(stdout).map((f: { file: string }) => f.file), ['a_bad.py', 'c_latin1.py', 'e_syntax.py']);
+    assert.match(stderr, /b_binary\.c: skipped: binary file/);
+    assert.match(stderr, /c_latin1\.py: invalid UTF-8/);
+    assert.match(stderr, /d_huge\.py: skipped: \d+ bytes is over the 1048576-byte limit/);
+  });
+
+  test('worker threads give the same findings as one thread', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 80; i++) files[`m${String(i).padStart(3, '0')}.py`] = i % 3 === 0 ? POINTER_BUG : CLEAN;
+    const root = tree(files);
+    const parallel = await cli(['scan', '--format', 'json', '--jobs', '2'], root);
+    const serial = await cli(['scan', '--format', 'json', '--jobs', '1'], root);
+    assert.equal(JSON.parse(parallel.stdout).length, 27);
+    assert.equal(parallel.stdout, serial.stdout);
+  });
+});
+
+describe('ffi-lens rules', () => {
+  test('--format json lists every rule with its metadata', async () => {
+    const { status, stdout } = await cli(['rules', '--format', 'json'], REPO_ROOT);
+    assert.equal(status, 0);
+    const rules = JSON.parse(stdout);
+    const ctypes = rules.find((r: { id: string }) => r.id === 'ctypes/truncated-pointer-result');
+    assert.deepEqual(Object.keys(ctypes), ['id', 'languages', 'severity', 'questions', 'fixable', 'description']);
+    assert.equal(ctypes.fixable, true);
+  });
+});
+
+describe('the installed bin', () => {
+  test('runs as a process and exits with the scan status', () => {
+    const root = tree({ 'bad.py': POINTER_BUG });
+    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'ffi-lens.js'), 'scan', root, '--format', 'json'], { encoding: 'utf8' });
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(JSON.parse(run.stdout).length, 1);
+    const version = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'ffi-lens.js'), '--version'], { encoding: 'utf8' });
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+});
