@@ -1,0 +1,14 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ALL_RULES } from '../server/rules';
+import { ruleSettingProperties, withRulesTable } from './catalogue';
+
+/** `npm run generate`: rewrites the README rules table and the ffiLens.rules settings schema. */
+const root = path.resolve(__dirname, '../..');
+const readmePath = path.join(root, 'README.md');
+fs.writeFileSync(readmePath, withRulesTable(fs.readFileSync(readmePath, 'utf8'), ALL_RULES));
+const manifestPath = path.join(root, 'package.json');
+const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+manifest.contributes.configuration.properties['ffiLens.rules'].properties = ruleSettingProperties(ALL_RULES);
+fs.writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+process.stdout.write(`generated the catalogue of ${ALL_RULES.length} rules in README.md and package.json\n`);
