@@ -18,6 +18,14 @@ describe('catalogue: generated text is in step with the registry (run `npm run g
   test('package.json ffiLens.rules schema', () => {
     assert.deepEqual(settings['ffiLens.rules'].properties, ruleSettingProperties(ALL_RULES));
   });
+  test('every message names the concrete thing (has a {{placeholder}}) and fits on one line', () => {
+    for (const rule of ALL_RULES) {
+      for (const [id, message] of Object.entries(rule.messages)) {
+        assert.match(message, /\{\{\s*\w+\s*\}\}/, `${rule.id} message ${id}`);
+        assert.ok(!message.includes('\n') && message.length <= 300, `${rule.id} message ${id} is one short line`);
+      }
+    }
+  });
   test('rule ids are unique', () => {
     assert.equal(new Set(ALL_RULES.map((rule) => rule.id)).size, ALL_RULES.length);
   });

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -16,6 +17,14 @@ export interface ScanOptions {
   log: (message: string) => void;
 }
 
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 async function scanInProcess(files: readonly string[], options: ScanOptions): Promise<FileReport[]> {
   const engine = new Engine(ALL_RULES, { warn: options.log });
   const siblings = new SiblingLanguages();
@@ -31,12 +40,15 @@ async function scanInProcess(files: readonly string[], options: ScanOptions): Pr
 function scanWithWorkers(files: readonly string[], workers: number, options: ScanOptions): Promise<FileReport[]> {
   return new Promise((resolve, reject) => {
     const reports: FileReport[] = new Array(files.length);
+    // Largest first, so no worker is left alone with a big file at the end.
+    const order = files.map((file, index) => ({ index, size: sizeOf(file) })).sort((a, b) => b.size - a.size);
     let next = 0;
     let done = 0;
     const pool: Worker[] = [];
     const feed = (worker: Worker) => {
-      if (next < files.length) {
-        worker.postMessage({ index: next, file: files[next] });
+      if (next < order.length) {
+        const { index } = order[next];
+        worker.postMessage({ index, file: files[index] });
         next++;
       } else {
         worker.postMessage('close');
