@@ -37,39 +37,51 @@ async function scanInProcess(files: readonly string[], options: ScanOptions): Pr
   }
 }
 
+type WorkerMessage = { kind: 'log'; message: string } | { kind: 'report'; index: number; report: FileReport };
+
+/**
+ * Feeds files to worker threads one at a time, largest first (so no worker is left alone with a
+ * big file at the end). A worker that dies (e.g. its WASM heap is exhausted) costs only the file
+ * it was on: that file gets a notice and a fresh worker takes over the rest.
+ */
 function scanWithWorkers(files: readonly string[], workers: number, options: ScanOptions): Promise<FileReport[]> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const reports: FileReport[] = new Array(files.length);
-    // Largest first, so no worker is left alone with a big file at the end.
     const order = files.map((file, index) => ({ index, size: sizeOf(file) })).sort((a, b) => b.size - a.size);
     let next = 0;
     let done = 0;
-    const pool: Worker[] = [];
-    const feed = (worker: Worker) => {
-      if (next < order.length) {
-        const { index } = order[next];
-        worker.postMessage({ index, file: files[index] });
-        next++;
-      } else {
-        worker.postMessage('close');
-      }
+    const finish = (index: number, report: FileReport) => {
+      reports[index] = report;
+      done++;
+      if (done === files.length) resolve(reports);
     };
-    for (let i = 0; i < workers; i++) {
+    const start = () => {
       const worker = new Worker(path.join(__dirname, 'scan-worker.js'), { workerData: { settings: options.settings } });
-      pool.push(worker);
-      worker.on('message', (message: { kind: 'log'; message: string } | { kind: 'report'; index: number; report: FileReport }) => {
+      let current: number | undefined;
+      const feed = () => {
+        if (next < order.length) {
+          current = order[next++].index;
+          worker.postMessage({ index: current, file: files[current] });
+        } else {
+          current = undefined;
+          worker.postMessage('close');
+        }
+      };
+      worker.on('message', (message: WorkerMessage) => {
         if (message.kind === 'log') return options.log(message.message);
-        reports[message.index] = message.report;
-        done++;
-        if (done === files.length) resolve(reports);
-        feed(worker);
+        finish(message.index, message.report);
+        feed();
       });
       worker.on('error', (error) => {
-        for (const other of pool) void other.terminate();
-        reject(error);
+        if (current === undefined) return;
+        const crashed = current;
+        current = undefined;
+        finish(crashed, { file: files[crashed], findings: [], failures: [], notices: [`not analysed: the scan worker crashed on it (${error.message})`], parsed: false });
+        if (done < files.length && next < order.length) start();
       });
-      feed(worker);
-    }
+      feed();
+    };
+    for (let i = 0; i < workers; i++) start();
   });
 }
 
