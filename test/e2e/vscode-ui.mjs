@@ -1,0 +1,314 @@
+// UI test of the packaged extension in a real VS Code: code-server 4.100.3 (VS Code 1.100.3) on 127.0.0.1, driven by
+// Debian's chromium through playwright-core, the way a person uses it: install the .vsix, open a Python file, see the
+// squiggle, read the Problems panel, hover, run "FFI Lens: Open Related Interview Question", apply the quick fix.
+// Usage: node test/e2e/vscode-ui.mjs [path/to/ffi-lens-x.y.z.vsix]   (default: the repository root's .vsix)
+// Writes screenshots, logs and result.json to test/e2e/out/vscode-ui/.
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { assert, Checks, copyWorkspace, E2E_DIR, FIX_LINE, FIXTURE_FILE, freePort, freshOut, killGroup, packageVersion, plain, ROOT, RULE, sleep } from './lib.mjs';
+
+const CODE_SERVER = path.join(E2E_DIR, 'node_modules/.bin/code-server');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const VSIX = path.resolve(process.argv[2] || path.join(ROOT, `ffi-lens-${packageVersion()}.vsix`));
+const STEP_MS = 30_000; // one UI step (a selector to appear); the first squiggle gets longer: the extension host starts
+const CHECKS = [
+  'install the .vsix',
+  'workbench loads the workspace',
+  'error squiggle on lib.foo_name',
+  'Problems panel lists the ffi-lens diagnostic',
+  'hover names the rule and links Q14',
+  'command palette: Open Related Interview Question opens a markdown preview',
+  'quick fix via Ctrl+. and Enter inserts the restype line and clears the squiggle',
+  'FFI Lens output channel shows the server started',
+];
+
+const checks = new Checks('vscode-ui');
+const { out, env } = freshOut('vscode-ui');
+const screenshots = [];
+let codeServer;
+let browser;
+let page;
+
+async function shot(name) {
+  const file = path.join(out, `${String(screenshots.length + 1).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file });
+  screenshots.push(file);
+  checks.log(`screenshot ${file}`);
+}
+
+async function shutdown() {
+  await browser?.close().catch(() => {});
+  browser = undefined;
+  await killGroup(codeServer);
+  fs.rmSync(path.join(out, 'code-server.pgid'), { force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    checks.log(`${signal}: stopping code-server`);
+    await shutdown();
+    process.exit(1);
+  });
+}
+
+/** Quick Open / command palette: type, wait for the row, Enter. */
+async function quickInput(keys, text, rowText) {
+  await page.keyboard.press(keys);
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: STEP_MS });
+  await page.keyboard.type(text);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: rowText }).first();
+  await row.waitFor({ timeout: STEP_MS });
+  return row;
+}
+
+/** Closes whatever a failed step may have left open (quick input, action menu, hover). */
+async function dismiss() {
+  for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
+}
+
+const editorLines = () => page.locator('.editor-instance .monaco-editor .view-lines').first();
+
+/** The editor's rendered lines in screen order (Monaco reuses line elements, so DOM order is not line order). */
+async function visibleLines() {
+  const lines = await editorLines()
+    .locator('.view-line')
+    .evaluateAll((els) => els.map((el) => ({ top: el.getBoundingClientRect().top, text: el.textContent ?? '' })));
+  return lines.sort((a, b) => a.top - b.top).map((l) => plain(l.text).trimEnd());
+}
+
+async function run() {
+  const workspace = copyWorkspace(out);
+  const userData = path.join(out, 'user-data');
+  const extensions = path.join(out, 'extensions');
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.mkdirSync(extensions, { recursive: true });
+  fs.writeFileSync(
+    path.join(userData, 'User/settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.ignoreRecommendations': true,
+        'update.mode': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'editor.hover.delay': 100,
+        'window.restoreWindows': 'none',
+        'files.autoSave': 'off',
+        'git.enabled': false,
+        'git.openRepositoryInParentFolders': 'never',
+        'chat.disableAIFeatures': true,
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      },
+      null,
+      2,
+    ),
+  );
+  fs.writeFileSync(path.join(out, 'config.yaml'), 'auth: none\ncert: false\n');
+  const common = ['--config', path.join(out, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extensions];
+
+  // 1. install the packaged extension, offline, from the local file
+  const ok = await checks.check(CHECKS[0], async () => {
+    assert(fs.existsSync(VSIX), `${VSIX} is missing: run npm run package first`);
+    const { stdout, stderr } = await promisify(execFile)(CODE_SERVER, [...common, '--install-extension', VSIX], { env, timeout: 120_000 });
+    const text = stdout + stderr;
+    fs.writeFileSync(path.join(out, 'install-extension.log'), text);
+    assert(/was successfully installed/.test(text), `code-server --install-extension said: ${text.trim()}`);
+    const installed = fs.readdirSync(extensions).filter((d) => d.startsWith('ffi-lens.ffi-lens-'));
+    assert(installed.length === 1, `extensions dir holds ${fs.readdirSync(extensions).join(', ')}`);
+    return `${path.basename(VSIX)} -> ${installed[0]}`;
+  });
+  if (!ok) return;
+
+  // 2. code-server in its own process group (so it and its extension host / language server stop together)
+  const port = await freePort();
+  const logFd = fs.openSync(path.join(out, 'code-server.log'), 'w');
+  codeServer = spawn(
+    CODE_SERVER,
+    [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', workspace],
+    { env, stdio: ['ignore', logFd, logFd], detached: true },
+  );
+  fs.closeSync(logFd);
+  fs.writeFileSync(path.join(out, 'code-server.pgid'), String(codeServer.pid)); // run.mjs stops it if this process is killed
+  checks.log(`code-server pid ${codeServer.pid} (process group) on 127.0.0.1:${port}`);
+
+  if (
+    !(await checks.check(CHECKS[1], async () => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+        } catch {
+          // not listening yet
+        }
+        assert(codeServer.exitCode === null, `code-server exited with ${codeServer.exitCode}; see ${out}/code-server.log`);
+        assert(Date.now() < deadline, 'code-server did not answer /healthz within 60 s');
+        await sleep(100);
+      }
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        env,
+        handleSIGINT: false, // our handlers stop code-server too
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+          '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      });
+      page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.on('pageerror', (e) => checks.log('pageerror:', e.message));
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: FIXTURE_FILE }).first().waitFor({ timeout: 60_000 });
+    }))
+  )
+    return;
+
+  // 3. open the Python file; the extension activates on python and its language server publishes a diagnostic
+  if (
+    !(await checks.check(CHECKS[2], async () => {
+      await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+      const row = await quickInput('Control+P', FIXTURE_FILE, FIXTURE_FILE);
+      await row.click();
+      await editorLines().waitFor({ timeout: STEP_MS });
+      await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: 90_000 });
+      await shot('squiggle');
+      return `after ${checks.elapsed()}`;
+    }))
+  )
+    return;
+  const squiggle = await page.locator('.editor-instance .squiggly-error').first().boundingBox();
+
+  // 4. Problems panel
+  await checks.check(CHECKS[3], async () => {
+    await page.keyboard.press('Control+Shift+M');
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    await rows.filter({ hasText: 'lib.foo_name' }).first().waitFor({ timeout: STEP_MS });
+    const texts = (await rows.allInnerTexts()).map((t) => plain(t).replace(/\s+/g, ' ').trim());
+    await shot('problems');
+    const problem = texts.find((t) => t.includes('lib.foo_name'));
+    assert(problem.includes('ffi-lens') && problem.includes(RULE), `problem row lacks source/code: ${JSON.stringify(texts)}`);
+    assert(/returns a pointer/.test(problem), `unexpected message: ${problem}`);
+    return problem;
+  });
+
+  // 5. hover over the squiggle
+  await checks.check(CHECKS[4], async () => {
+    await page.mouse.move(squiggle.x + squiggle.width / 2, squiggle.y + squiggle.height / 2);
+    const hover = page.locator('.monaco-hover').filter({ hasText: RULE }).first();
+    await hover.waitFor({ state: 'visible', timeout: STEP_MS });
+    const text = plain(await hover.innerText()).trim();
+    await shot('hover');
+    // the problem's own hover shows the message; the language server's hover adds the rule header and the reading
+    const header = /FFI Lens\s*ctypes\/truncated-pointer-result\s*\(error\)/.exec(text);
+    assert(header, `no language-server hover (FFI Lens ${RULE} (error)) in: ${text}`);
+    assert(/Read:\s*Q14: /.test(text), `hover does not offer "Read: Q14: ...": ${text}`);
+    const links = await hover.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('data-href') || a.getAttribute('href') || ''));
+    assert(links.some((l) => /content\/questions\/Q14\.md$/.test(l)), `no link to content/questions/Q14.md in hover: ${links.join(' ')}`);
+    return `${header[0].replace(/\s+/g, ' ')}; ${/Read:\s*Q14: [^·]*/.exec(text)[0].trim()}`;
+  });
+
+  // 6. command palette, with the cursor on the diagnostic: a pick list of that finding's questions, primary first
+  await checks.check(CHECKS[5], async () => {
+    await dismiss();
+    await page.mouse.click(squiggle.x + 2, squiggle.y + squiggle.height / 2);
+    await page.keyboard.press('Escape');
+    await (await quickInput('Control+Shift+P', 'FFI Lens: Open Related Interview Question', 'Open Related Interview Question')).waitFor();
+    await page.keyboard.press('Enter');
+    const picks = page.locator('.quick-input-list .monaco-list-row');
+    await page.locator('.quick-input-widget').filter({ hasText: /Q14/ }).waitFor({ state: 'visible', timeout: STEP_MS });
+    const items = (await picks.allInnerTexts()).map((t) => plain(t).replace(/\s+/g, ' ').trim());
+    await shot('question-pick');
+    assert(/^Q14(?!\d)/.test(items[0] ?? ''), `first pick is not Q14: ${JSON.stringify(items)}`);
+    await page.keyboard.press('Enter');
+    const tab = page.locator('.tabs-container .tab').filter({ hasText: 'Preview Q14.md' }).first();
+    await tab.waitFor({ state: 'visible', timeout: STEP_MS });
+    // the preview renders in a webview (nested iframes): find the rendered page text
+    let rendered = false;
+    for (const deadline = Date.now() + STEP_MS; !rendered && Date.now() < deadline; await sleep(250)) {
+      for (const frame of page.frames()) {
+        const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (/restype/.test(body) && /Summary/.test(body)) rendered = true;
+      }
+    }
+    await shot('question-preview');
+    assert(rendered, 'the markdown preview tab opened, but its webview never showed the page text');
+    return `picks ${items.map((i) => /^Q\d+/.exec(i)?.[0]).join(', ')}; tab "Preview Q14.md" rendered`;
+  });
+
+  // 7. back to the Python file: Ctrl+. on the diagnostic, Enter on the quick fix
+  await checks.check(CHECKS[6], async () => {
+    await dismiss();
+    await page.locator('.tabs-container .tab').filter({ hasText: FIXTURE_FILE }).first().click();
+    await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: STEP_MS });
+    const box = await page.locator('.editor-instance .squiggly-error').first().boundingBox();
+    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    await menu.locator('.monaco-list-row').filter({ hasText: 'Declare lib.foo_name.restype' }).first().waitFor({ state: 'visible', timeout: STEP_MS });
+    const titles = (await menu.locator('.monaco-list-row').allInnerTexts()).map((t) => plain(t).trim()).filter(Boolean);
+    await shot('quick-fix-menu');
+    assert(titles.some((t) => t.includes('Open related interview question (Q14)')), `code actions: ${JSON.stringify(titles)}`);
+    // Enter applies the focused row (a click can be intercepted by .context-view-pointerBlock); focus the fix first
+    for (let i = 0; i < titles.length; i++) {
+      const focused = plain(await menu.locator('.monaco-list-row.focused').first().innerText().catch(() => ''));
+      if (focused.includes('Declare lib.foo_name.restype')) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await editorLines().filter({ hasText: FIX_LINE }).waitFor({ timeout: STEP_MS });
+    await page.locator('.editor-instance .squiggly-error').waitFor({ state: 'detached', timeout: STEP_MS });
+    // the Problems panel (still open from step 4) empties too
+    await page.locator('.markers-panel').filter({ hasText: 'No problems have been detected' }).waitFor({ timeout: STEP_MS });
+    const lines = await visibleLines();
+    const text = lines.join('\n');
+    await shot('after-quick-fix');
+    const cdll = lines.findIndex((l) => l.includes('ctypes.CDLL('));
+    assert(lines[cdll + 1] === FIX_LINE, `expected "${FIX_LINE}" right after the CDLL line, got:\n${text}`);
+    return `line ${cdll + 2}: ${FIX_LINE}`;
+  });
+
+  // 8. the extension's output channel
+  await checks.check(CHECKS[7], async () => {
+    await dismiss();
+    await (await quickInput('Control+Shift+P', 'FFI Lens: Show Output', 'FFI Lens: Show Output')).waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.panel .monaco-editor .view-lines').filter({ hasText: 'FFI Lens language server started.' }).first().waitFor({ timeout: STEP_MS });
+    await shot('output-channel');
+  });
+}
+
+let crashed;
+const timer = setTimeout(() => {
+  crashed = 'timed out after 300 s';
+  checks.log(crashed);
+  void shutdown().then(() => process.exit(1));
+}, 300_000);
+try {
+  await run();
+} catch (error) {
+  crashed = error?.stack ?? String(error);
+  checks.log('crashed:', crashed);
+}
+if (checks.failed || crashed) {
+  try {
+    if (page) await shot('failure');
+  } catch {
+    // the page may be gone
+  }
+  checks.log(`code-server log: ${path.join(out, 'code-server.log')}; extension host logs: ${path.join(out, 'user-data/logs')}`);
+}
+await shutdown();
+clearTimeout(timer);
+checks.notRun(CHECKS, crashed ? `crashed: ${crashed.split('\n')[0]}` : 'an earlier step failed');
+console.log('screenshots:');
+for (const file of screenshots) console.log(`  ${file}`);
+const result = checks.finish(out, { screenshots, vsix: VSIX });
+process.exit(result.failed ? 1 : 0);
