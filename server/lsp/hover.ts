@@ -3,8 +3,9 @@ import type { KnowledgeBase } from '../content/knowledge-base';
 import type { Finding } from '../engine/findings';
 
 /**
- * The hover for the findings under the cursor: for each, what is wrong here (the message), why
- * it matters and what to do (the rule page's summary), and where to read the full answer.
+ * The hover for the findings under the cursor: for each, why it matters and what to do (the rule
+ * page's summary) and where to read the full answer. The finding's own message is not repeated:
+ * editors show the diagnostic beside the hover already.
  */
 export function hoverMarkdown(findings: readonly Finding[], knowledge: KnowledgeBase): string {
   return findings
@@ -15,7 +16,6 @@ export function hoverMarkdown(findings: readonly Finding[], knowledge: Knowledge
         .join(' · ');
       return [
         `**FFI Lens** \`${finding.ruleId}\` (${finding.severity})`,
-        finding.message,
         rulePage?.sections.get('Summary') ?? '',
         `Read: ${reading} · [rule](${pathToFileURL(knowledge.ruleFile(finding.ruleId)).href})`,
       ]
