@@ -21,6 +21,8 @@ function runs(list: string[], length: number): Set<string> {
 }
 
 function assertSections(page: Page, required: readonly string[]): void {
+  const body = page.markdown.replace(/^---\n[\s\S]*?\n---\n/, '');
+  assert.ok(body.startsWith('# ') && body.split('\n')[0].includes(page.title), `${page.file}: must open with "# …${page.title}"`);
   for (const heading of required) {
     assert.ok(page.sections.get(heading), `${page.file}: missing or empty "## ${heading}"`);
   }
