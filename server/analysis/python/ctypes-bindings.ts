@@ -154,6 +154,17 @@ export function readCtypesBindings(root: Node): CtypesBindings {
       handles.set(left.text, assignment.parent ?? assignment);
     }
   }
+  // `lib = self._lib`: another name for a tracked handle, so its functions are the same functions.
+  const handleAliases = new Map<string, string>();
+  for (const assignment of assignments) {
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (!left || !right || !isHandleTarget(left) || !isHandleTarget(right) || handles.has(left.text)) continue;
+    const canonical = handles.has(right.text) ? right.text : handleAliases.get(right.text);
+    if (canonical) handleAliases.set(left.text, canonical);
+  }
+  const canonicalHandle = (text: string | undefined): string | undefined =>
+    text === undefined ? undefined : handles.has(text) ? text : handleAliases.get(text);
 
   const functionAt = (handle: string, name: string): ForeignFunction => {
     const key = `${handle}.${name}`;
@@ -168,15 +179,16 @@ export function readCtypesBindings(root: Node): CtypesBindings {
   const resolve = (expression: Node | null): ForeignFunction | undefined => {
     if (!expression) return undefined;
     if (expression.type === 'attribute') {
-      const handle = expression.childForFieldName('object')?.text;
+      const handle = canonicalHandle(expression.childForFieldName('object')?.text);
       const name = expression.childForFieldName('attribute')?.text;
-      return handle && name && handles.has(handle) ? functionAt(handle, name) : undefined;
+      return handle && name ? functionAt(handle, name) : undefined;
     }
     if (expression.type === 'identifier') return aliases.get(expression.text);
     if (expression.type === 'call' && expression.childForFieldName('function')?.text === 'getattr') {
       const [handle, name] = expression.childForFieldName('arguments')?.namedChildren ?? [];
       const literal = stringLiteralValue(name ?? null);
-      return handle && literal && handles.has(handle.text) ? functionAt(handle.text, literal) : undefined;
+      const canonical = canonicalHandle(handle?.text);
+      return canonical && literal ? functionAt(canonical, literal) : undefined;
     }
     return undefined;
   };

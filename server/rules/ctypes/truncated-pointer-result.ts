@@ -174,7 +174,7 @@ export default defineRule({
       context.report({
         node: callee,
         messageId: 'missingRestype',
-        data: { function: callee.type === 'identifier' ? callee.text : fn.key, evidence: evidence.why, pointerType },
+        data: { function: callee.type === 'call' ? fn.key : callee.text, evidence: evidence.why, pointerType },
         ...(fix ? { fix } : {}),
       });
     }
