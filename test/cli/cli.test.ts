@@ -112,6 +112,21 @@ describe('ffi-lens scan', () => {
     });
     assert.equal(result.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, '\nlib.foo_name.restype = ctypes.c_void_p');
     assert.match(run.originalUriBaseIds.SRCROOT.uri, /^file:\/\/.*\/$/);
+    assert.deepEqual(run.invocations, [{ executionSuccessful: true, toolExecutionNotifications: [] }]);
+  });
+
+  test('sarif: skipped files become tool execution notifications', async () => {
+    const root = tree({ 'bad.py': POINTER_BUG, 'blob.c': Buffer.from([0x4a, 0x4e, 0x49, 0, 0, 1]) });
+    const { stdout } = await cli(['scan', '--format', 'sarif'], root);
+    const [invocation] = JSON.parse(stdout).runs[0].invocations;
+    assert.equal(invocation.executionSuccessful, true);
+    assert.deepEqual(invocation.toolExecutionNotifications, [
+      {
+        level: 'warning',
+        message: { text: 'skipped: binary file (contains NUL bytes)' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'blob.c', uriBaseId: 'SRCROOT' } } }],
+      },
+    ]);
   });
 
   test('the walk honours .gitignore files and skips dependency and build folders', async () => {

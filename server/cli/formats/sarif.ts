@@ -47,6 +47,25 @@ export function toSarif(reports: readonly FileReport[], rules: readonly Rule[], 
           },
         },
         originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(cwd + path.sep).href } },
+        invocations: [
+          {
+            executionSuccessful: reports.every((report) => !report.error),
+            // Files skipped or read lossily, and rules that threw: visible in code scanning's tool status.
+            toolExecutionNotifications: reports.flatMap((report) => [
+              ...[...report.notices, ...(report.error ? [report.error] : [])].map((text) => ({
+                level: report.error ? 'error' : 'warning',
+                message: { text },
+                locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(report.file), uriBaseId: 'SRCROOT' } } }],
+              })),
+              ...report.failures.map((failure) => ({
+                level: 'error',
+                message: { text: `rule ${failure.ruleId} failed on this file; its findings here are missing` },
+                descriptor: { id: failure.ruleId },
+                locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(report.file), uriBaseId: 'SRCROOT' } } }],
+              })),
+            ]),
+          },
+        ],
         columnKind: 'utf16CodeUnits',
         results: reports.flatMap((report) =>
           report.findings.map((finding) => ({
