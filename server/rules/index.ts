@@ -1,10 +1,11 @@
 import type { Rule } from '../engine/rule';
 import cgoGoPointerInCMemory from './cgo/go-pointer-in-c-memory';
+import ctypesMismatchedFree from './ctypes/mismatched-free';
 import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
 import jniCachedEnv from './jni/cached-env';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
-export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, jniCachedEnv, cgoGoPointerInCMemory];
+export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, jniCachedEnv, cgoGoPointerInCMemory, ctypesMismatchedFree];
 
 export function findRule(id: string): Rule | undefined {
   return ALL_RULES.find((rule) => rule.id === id);
