@@ -221,3 +221,8 @@ export function readCtypesBindings(root: Node): CtypesBindings {
 
   return { names, handles, functions, hasDynamicRestypes, resolve };
 }
+
+/** How a module names ctypes (its imports), without reading its library bindings. */
+export function readCtypesNames(root: Node): CtypesNames {
+  return readImports(root);
+}
