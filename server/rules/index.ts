@@ -4,12 +4,14 @@ import cgoGoPointerInCMemory from './cgo/go-pointer-in-c-memory';
 import ctypesMismatchedFree from './ctypes/mismatched-free';
 import ctypesPydllBlockingCall from './ctypes/pydll-blocking-call';
 import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
+import ctypesTemporaryCallback from './ctypes/temporary-callback';
+import ctypesCallbackExceptionEscapes from './ctypes/callback-exception-escapes';
 import cpythonApiWithoutGil from './cpython/api-without-gil';
 import cpythonBlockingCallHoldsGil from './cpython/blocking-call-holds-gil';
 import jniCachedEnv from './jni/cached-env';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
-export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, jniCachedEnv, cgoGoPointerInCMemory, ctypesPydllBlockingCall, ctypesMismatchedFree, cpythonApiWithoutGil, cpythonBlockingCallHoldsGil, ctypesStructLayoutMismatch];
+export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, jniCachedEnv, cgoGoPointerInCMemory, ctypesPydllBlockingCall, ctypesMismatchedFree, ctypesTemporaryCallback, ctypesCallbackExceptionEscapes, cpythonApiWithoutGil, cpythonBlockingCallHoldsGil, ctypesStructLayoutMismatch];
 
 export function findRule(id: string): Rule | undefined {
   return ALL_RULES.find((rule) => rule.id === id);
