@@ -1,4 +1,5 @@
 import type { Rule } from '../engine/rule';
+import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
 import ctypesStructLayoutMismatch from './ctypes/struct-layout-mismatch';
 import cgoGoPointerInCMemory from './cgo/go-pointer-in-c-memory';
 import ctypesMismatchedFree from './ctypes/mismatched-free';
@@ -11,7 +12,7 @@ import cpythonBlockingCallHoldsGil from './cpython/blocking-call-holds-gil';
 import jniCachedEnv from './jni/cached-env';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
-export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, jniCachedEnv, cgoGoPointerInCMemory, ctypesPydllBlockingCall, ctypesMismatchedFree, ctypesTemporaryCallback, ctypesCallbackExceptionEscapes, cpythonApiWithoutGil, cpythonBlockingCallHoldsGil, ctypesStructLayoutMismatch];
+export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, jniCachedEnv, cgoGoPointerInCMemory, ctypesPydllBlockingCall, ctypesMismatchedFree, ctypesTemporaryCallback, ctypesCallbackExceptionEscapes, cpythonApiWithoutGil, cpythonBlockingCallHoldsGil, ctypesStructLayoutMismatch, cffiAbiModeInLoop];
 
 export function findRule(id: string): Rule | undefined {
   return ALL_RULES.find((rule) => rule.id === id);
