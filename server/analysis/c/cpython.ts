@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { DeclaredVariable } from './declarations';
-import { outermostFunctions, parametersOf } from './function-locals';
 import { membersOf } from './scope';
-import { isNameToken, tokensOf } from './tokens';
+import { findFunctionsByTokens, readTokenParameter, type TokenFunction } from './token-functions';
+import { isNameToken } from './tokens';
 
 /*
  * The CPython C-API as seen from an extension's source: which names are API calls, which of them
@@ -64,8 +64,8 @@ function eventOf(tokens: readonly Node[], index: number): GilEvent | undefined {
 
 /** A stretch of one function body that runs with the GIL released. */
 export interface GilReleasedSpan {
-  /** The function_definition. */
-  definition: Node;
+  /** The function whose body it lies in. */
+  function: TokenFunction;
   /** Source offsets: tokens that start in [start, end) run without the GIL. */
   start: number;
   end: number;
@@ -100,16 +100,15 @@ const MAY_RELEASE = /_THREADS|PyEval_(?:Save|Release)|gil_scoped_release|PyAllow
  */
 export function findGilReleasedSpans(root: Node): GilReleasedSpan[] {
   const spans: GilReleasedSpan[] = [];
-  for (const definition of outermostFunctions(root)) {
-    const body = definition.childForFieldName('body');
-    if (!body || !MAY_RELEASE.test(body.text)) continue;
-    const tokens = tokensOf(body);
+  for (const fn of findFunctionsByTokens(root)) {
+    const tokens = fn.body;
+    if (!tokens.some((token) => MAY_RELEASE.test(token.text))) continue;
     let state: GilState = { released: false, releasedBy: undefined, ensured: [] };
     let spanStart = 0;
     const frames: GilState[] = [];
     const close = (at: number) => {
       if (state.released && state.releasedBy && at > spanStart) {
-        spans.push({ definition, start: spanStart, end: at, releasedBy: state.releasedBy });
+        spans.push({ function: fn, start: spanStart, end: at, releasedBy: state.releasedBy });
       }
     };
     const switchTo = (next: GilState, at: number) => {
@@ -150,7 +149,7 @@ export function findGilReleasedSpans(root: Node): GilReleasedSpan[] {
         }
       }
     });
-    close(body.endIndex);
+    close(fn.end);
   }
   return spans;
 }
@@ -339,12 +338,12 @@ export function readPythonObjectTypes(root: Node): PythonObjectTypes {
 const OBJECT_TYPE_NAME = /^Py\w*Object$/;
 
 /**
- * True when a function definition takes a Python object: a method or module function
+ * True when a function takes a Python object: a method or module function
  * (`PyObject *self, PyObject *args`, METH_FASTCALL's `PyObject *const *args`), a type slot taking
  * `MyObject *self`, a converter. Such a function runs with the GIL held.
  */
-export function takesPythonObjects(definition: Node, types: PythonObjectTypes): boolean {
-  return parametersOf(definition).some(
+export function takesPythonObjects(fn: TokenFunction, types: PythonObjectTypes): boolean {
+  return fn.parameters.map(readTokenParameter).some(
     (parameter) =>
       parameter.pointerDepth > 0 &&
       (types.isObjectType(parameter.typeName) || OBJECT_TYPE_NAME.test(parameter.typeName ?? '')),

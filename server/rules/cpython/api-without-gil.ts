@@ -9,10 +9,9 @@ import {
   type GilReleasedSpan,
   type PythonObjectTypes,
 } from '../../analysis/c/cpython';
-import type { DeclaredVariable } from '../../analysis/c/declarations';
-import { readFunctionVariables } from '../../analysis/c/function-locals';
+import { readFunctionVariables, type VisibleVariable } from '../../analysis/c/function-locals';
 import { readFileScope } from '../../analysis/c/scope';
-import { isNameToken, tokensOf } from '../../analysis/c/tokens';
+import { isNameToken } from '../../analysis/c/tokens';
 import { defineRule } from '../../engine/rule';
 
 /** Macros that return a Python object from the function: `Py_RETURN_NONE` increments `Py_None`. */
@@ -20,7 +19,7 @@ const RETURN_MACRO = /^Py_RETURN_[A-Z_]+$/;
 const MEMBER_ACCESS = new Set(['->', '.', '::']);
 
 /** True when `obj->field` touches Python state: any field of CPython's own structs, or a Python-object field of this file's object struct. */
-function touchesPythonObject(variable: DeclaredVariable | undefined, field: string, types: PythonObjectTypes): boolean {
+function touchesPythonObject(variable: Pick<VisibleVariable, 'typeName' | 'pointerDepth'> | undefined, field: string, types: PythonObjectTypes): boolean {
   if (!variable || variable.pointerDepth !== 1 || !variable.typeName) return false;
   if (types.isInterpreterType(variable.typeName)) return true;
   return types.objectFieldsOf(variable.typeName)?.has(field) ?? false;
@@ -49,7 +48,17 @@ export default defineRule({
       '`{{access}}` reads the Python object `{{variable}}` without the GIL, released by `{{released}}` on line {{line}}: copy what you need into C variables before releasing the GIL, or move this after `{{reacquire}}`.',
   },
   fixable: false,
-  triggers: ['ALLOW_THREADS', 'UNBLOCK_THREADS', 'PyEval_SaveThread', 'PyEval_ReleaseThread'],
+  triggers: [
+    'ALLOW_THREADS',
+    'allow_threads',
+    'BEGIN_THREADS',
+    'UNBLOCK_THREADS',
+    'PyEval_SaveThread',
+    'PyEval_Release',
+    'ImagingSectionEnter',
+    'gil_scoped_release',
+    'PyAllowThreads',
+  ],
   check(context) {
     const spans = findGilReleasedSpans(context.root);
     if (spans.length === 0) return;
@@ -79,13 +88,10 @@ export default defineRule({
       });
     };
 
-    const definitions = [...new Set(spans.map((span) => span.definition))];
-    for (const definition of definitions) {
-      const own = spans.filter((span) => span.definition === definition);
-      const body = definition.childForFieldName('body');
-      if (!body) continue;
-      const lookup = readFunctionVariables(definition);
-      const tokens = tokensOf(body);
+    for (const fn of [...new Set(spans.map((span) => span.function))]) {
+      const own = spans.filter((span) => span.function === fn);
+      const lookup = readFunctionVariables(context.root, fn);
+      const tokens = fn.body;
       tokens.forEach((token, index) => {
         const span = gilReleasedSpanAt(own, token.startIndex);
         if (!span) return;

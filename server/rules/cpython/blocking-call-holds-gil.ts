@@ -1,9 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import { findGilReleasedSpans, gilReleasedSpanAt, readPythonObjectTypes, takesPythonObjects } from '../../analysis/c/cpython';
-import { definedFunctionName, outermostFunctions, readFunctionVariables } from '../../analysis/c/function-locals';
+import { readFunctionVariables } from '../../analysis/c/function-locals';
+import { findFunctionsByTokens } from '../../analysis/c/token-functions';
 import { storageSpecifiersOf } from '../../analysis/c/declarations';
 import { readFileScope } from '../../analysis/c/scope';
-import { isNameToken, tokensOf } from '../../analysis/c/tokens';
+import { isNameToken } from '../../analysis/c/tokens';
 import { defineRule } from '../../engine/rule';
 
 /**
@@ -108,13 +109,10 @@ export default defineRule({
     const spans = findGilReleasedSpans(context.root);
     const fileScope = readFileScope(context.root);
     const ownFunctions = ownFunctionNames(context.root);
-    for (const definition of outermostFunctions(context.root)) {
-      if (!takesPythonObjects(definition, types)) continue;
-      const body = definition.childForFieldName('body');
-      if (!body) continue;
-      const functionName = definedFunctionName(definition) ?? 'this function';
-      const lookup = readFunctionVariables(definition);
-      const tokens = tokensOf(body);
+    for (const fn of findFunctionsByTokens(context.root)) {
+      if (!takesPythonObjects(fn, types)) continue;
+      const lookup = readFunctionVariables(context.root, fn);
+      const tokens = fn.body;
       const reportedLines = new Set<number>();
       tokens.forEach((token, index) => {
         if (!isNameToken(token) || tokens[index + 1]?.type !== '(') return;
@@ -135,7 +133,7 @@ export default defineRule({
         }
         if (gilReleasedSpanAt(spans, token.startIndex) || reportedLines.has(token.startPosition.row)) return;
         reportedLines.add(token.startPosition.row);
-        context.report({ node: token, messageId: 'blocking', data: { call: name, function: functionName } });
+        context.report({ node: token, messageId: 'blocking', data: { call: name, function: fn.name } });
       });
     }
   },
