@@ -88,6 +88,99 @@ function findEvidence(fn: ForeignFunction, bindings: CtypesBindings, prototypes:
   return undefined;
 }
 
+/** For a value passed first to `cast(value, POINTER(T))`, the `POINTER(T)` node. */
+function castPointerType(value: Node, bindings: CtypesBindings): Node | undefined {
+  const argumentList = value.parent;
+  const call = argumentList?.type === 'argument_list' ? argumentList.parent : null;
+  if (call?.type !== 'call' || !bindings.names.isMember(call.childForFieldName('function'), 'cast')) return undefined;
+  const [first, target] = argumentList!.namedChildren;
+  if (first?.id !== value.id || target?.type !== 'call') return undefined;
+  const pointee = target.childForFieldName('arguments')?.namedChildren ?? [];
+  return bindings.names.isMember(target.childForFieldName('function'), 'POINTER') && pointee.length === 1 ? target : undefined;
+}
+
+/** Where the value of `call` goes: the nodes that use it, or undefined when it goes somewhere unseen. */
+function usesOfResult(call: Node): Node[] | undefined {
+  const parent = call.parent;
+  if (parent?.type === 'expression_statement') return [];
+  if (parent?.type !== 'assignment' || parent.childForFieldName('right')?.id !== call.id) return [call];
+  const variable = parent.childForFieldName('left');
+  if (variable?.type !== 'identifier') return undefined;
+  const scope = closestAncestor(call, ['function_definition', 'module']) ?? call.tree.rootNode;
+  const uses: Node[] = [];
+  for (const use of scope.descendantsOfType('identifier')) {
+    if (use.text !== variable.text || use.id === variable.id) continue;
+    const binding = use.parent?.type === 'assignment' && use.parent.childForFieldName('left')?.id === use.id;
+    if (binding || use.startIndex < call.startIndex) return undefined; // the name also holds something else
+    uses.push(use);
+  }
+  return uses;
+}
+
+/** A use that works the same whether the value is an int (`c_void_p`) or a `POINTER(T)` instance. */
+function isTruthinessTest(use: Node): boolean {
+  const parent = use.parent;
+  if (parent?.type === 'not_operator') return true;
+  return (parent?.type === 'if_statement' || parent?.type === 'while_statement') && parent.childForFieldName('condition')?.id === use.id;
+}
+
+function isFreed(use: Node): boolean {
+  const call = use.parent?.type === 'argument_list' ? use.parent.parent : null;
+  const name = call?.type === 'call' ? calleeName(call) : undefined;
+  return name !== undefined && FREE_FUNCTION.test(name);
+}
+
+/** The top-level statement of the module that holds `node`. */
+function topLevelStatement(node: Node): Node {
+  let current = node;
+  while (current.parent && current.parent.type !== 'module') current = current.parent;
+  return current;
+}
+
+/** Whether every name `expression` starts from is ctypes or defined at module level before `anchor`. */
+function namesAvailableAt(expression: Node, anchor: Node, bindings: CtypesBindings): boolean {
+  const { names } = bindings;
+  const before = topLevelStatement(anchor).startIndex;
+  const definedBefore = (name: string): boolean =>
+    expression.tree.rootNode.namedChildren.some((statement) => {
+      if (statement.startIndex >= before) return false;
+      const definition = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      if (definition?.type === 'class_definition') return definition.childForFieldName('name')?.text === name;
+      const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+      return assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === name;
+    });
+  for (const identifier of expression.descendantsOfType('identifier')) {
+    const isAttributeName = identifier.parent?.type === 'attribute' && identifier.parent.childForFieldName('attribute')?.id === identifier.id;
+    if (isAttributeName) continue;
+    const known = names.moduleAliases.has(identifier.text) || names.importedNames.has(identifier.text) || definedBefore(identifier.text);
+    if (!known) return false;
+  }
+  return true;
+}
+
+/**
+ * The `POINTER(T)` every use of the function's result asks for through `cast`, when that is
+ * certain: each result is cast to the same type, or only tested for NULL or freed, and `T` can be
+ * named where the declaration goes. Otherwise undefined (the fix then writes `c_void_p`).
+ */
+function impliedPointerType(fn: ForeignFunction, bindings: CtypesBindings, anchor: Node): string | undefined {
+  let pointerType: Node | undefined;
+  for (const call of fn.calls) {
+    const uses = usesOfResult(call);
+    if (!uses) return undefined;
+    for (const use of uses) {
+      const cast = castPointerType(use, bindings);
+      if (cast) {
+        if (pointerType && pointerType.text !== cast.text) return undefined;
+        pointerType = cast;
+      } else if (!isTruthinessTest(use) && !isFreed(use)) {
+        return undefined;
+      }
+    }
+  }
+  return pointerType && namesAvailableAt(pointerType, anchor, bindings) ? pointerType.text : undefined;
+}
+
 const BLOCK_OWNERS = ['try_statement', 'if_statement', 'with_statement'];
 
 /** The statement to insert a declaration after: the loading statement, lifted out of try/if. */
@@ -105,19 +198,21 @@ function endOf(node: Node): Position {
   return { line: node.endPosition.row, column: node.endPosition.column };
 }
 
+/** Where a `restype` declaration for `fn` goes: after its alias, or after the handle's loading statement. */
+function declarationSite(fn: ForeignFunction, callee: Node): { anchor: Node; target: string } | undefined {
+  const viaAlias = callee.type === 'identifier' ? fn.aliases.get(callee.text) : undefined;
+  const statement = viaAlias ?? fn.loadStatement;
+  if (!statement) return undefined;
+  return { anchor: declarationAnchor(statement), target: viaAlias ? callee.text : fn.key };
+}
+
 function declareRestypeFix(
-  fn: ForeignFunction,
-  callee: Node,
-  bindings: CtypesBindings,
+  site: { anchor: Node; target: string },
+  pointerType: string,
   source: string,
   safe: boolean,
-): Fix | undefined {
-  const pointerType = bindings.names.spell('c_void_p');
-  const viaAlias = callee.type === 'identifier' ? fn.aliases.get(callee.text) : undefined;
-  const statement = viaAlias ?? bindings.handles.get(fn.handle);
-  if (!statement) return undefined;
-  const target = viaAlias ? callee.text : fn.key;
-  const anchor = declarationAnchor(statement);
+): Fix {
+  const { anchor, target } = site;
   const at = endOf(anchor);
   return {
     title: `Declare ${target}.restype = ${pointerType}`,
@@ -136,46 +231,50 @@ export default defineRule({
     missingRestype:
       '`{{function}}` returns a pointer ({{evidence}}) but has no restype, so ctypes reads a 32-bit c_int and cuts the address: set `{{function}}.restype = {{pointerType}}`.',
     integerRestype:
-      '`{{function}}.restype = {{restype}}` is an integer type, but the function returns a pointer ({{evidence}}): 64-bit addresses are truncated. Use {{pointerType}}.',
+      '`{{declaration}} = {{restype}}` is an integer type, but the function returns a pointer ({{evidence}}): 64-bit addresses are truncated. Use {{pointerType}}.',
   },
   fixable: true,
   triggers: ['ctypes'],
   check(context) {
     const bindings = readCtypesBindings(context.root);
-    if (bindings.handles.size === 0) return;
+    if (bindings.functions.size === 0) return;
     const prototypes = context.root
       .descendantsOfType(['comment', 'string'])
       .map((node) => node.text)
       .join('\n');
-    const pointerType = bindings.names.spell('c_void_p');
+    const voidPointer = bindings.names.spell('c_void_p');
     for (const fn of bindings.functions.values()) {
       if (fn.restype) {
         const restypeName = fn.restype.type === 'attribute' ? fn.restype.childForFieldName('attribute')?.text : fn.restype.text;
         if (!restypeName || !INTEGER_RESTYPES.has(restypeName) || !isCtypesType(fn.restype, restypeName, bindings)) continue;
         const evidence = findEvidence(fn, bindings, prototypes);
         if (!evidence) continue;
+        const declaration = fn.restype.parent;
+        const pointerType = (declaration && impliedPointerType(fn, bindings, declaration)) ?? voidPointer;
+        const declared = declaration?.type === 'assignment' ? declaration.childForFieldName('left')?.text : undefined;
         context.report({
           node: fn.restype,
           messageId: 'integerRestype',
-          data: { function: fn.key, restype: fn.restype.text, evidence: evidence.why, pointerType },
+          data: { declaration: declared ?? `${fn.key}.restype`, restype: fn.restype.text, evidence: evidence.why, pointerType },
           fix: {
-            title: `Change ${fn.key}.restype to ${pointerType}`,
+            title: `Change ${declared ?? `${fn.key}.restype`} to ${pointerType}`,
             edits: [{ range: nodeRange(fn.restype), newText: pointerType }],
             safe: evidence.certain,
           },
         });
         continue;
       }
-      if (bindings.hasDynamicRestypes) continue;
+      if (bindings.hasDynamicRestypes || bindings.mayBeDeclaredElsewhere(fn, 'restype')) continue;
       const evidence = findEvidence(fn, bindings, prototypes);
       const callee = evidence?.node.childForFieldName('function');
       if (!evidence || !callee) continue;
-      const fix = declareRestypeFix(fn, callee, bindings, context.source, evidence.certain);
+      const site = declarationSite(fn, callee);
+      const pointerType = (site && impliedPointerType(fn, bindings, site.anchor)) ?? voidPointer;
       context.report({
         node: callee,
         messageId: 'missingRestype',
         data: { function: callee.type === 'call' ? fn.key : callee.text, evidence: evidence.why, pointerType },
-        ...(fix ? { fix } : {}),
+        ...(site ? { fix: declareRestypeFix(site, pointerType, context.source, evidence.certain) } : {}),
       });
     }
   },
