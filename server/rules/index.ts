@@ -9,10 +9,12 @@ import ctypesTemporaryCallback from './ctypes/temporary-callback';
 import ctypesCallbackExceptionEscapes from './ctypes/callback-exception-escapes';
 import cpythonApiWithoutGil from './cpython/api-without-gil';
 import cpythonBlockingCallHoldsGil from './cpython/blocking-call-holds-gil';
+import cpythonThreadWithoutGilState from './cpython/thread-without-gil-state';
+import cpythonUnlockedStaticState from './cpython/unlocked-static-state';
 import jniCachedEnv from './jni/cached-env';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
-export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, jniCachedEnv, cgoGoPointerInCMemory, ctypesPydllBlockingCall, ctypesMismatchedFree, ctypesTemporaryCallback, ctypesCallbackExceptionEscapes, cpythonApiWithoutGil, cpythonBlockingCallHoldsGil, ctypesStructLayoutMismatch, cffiAbiModeInLoop];
+export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, jniCachedEnv, cgoGoPointerInCMemory, ctypesPydllBlockingCall, ctypesMismatchedFree, ctypesTemporaryCallback, ctypesCallbackExceptionEscapes, cpythonApiWithoutGil, cpythonBlockingCallHoldsGil, ctypesStructLayoutMismatch, cffiAbiModeInLoop, cpythonThreadWithoutGilState, cpythonUnlockedStaticState];
 
 export function findRule(id: string): Rule | undefined {
   return ALL_RULES.find((rule) => rule.id === id);
