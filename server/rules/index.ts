@@ -5,6 +5,7 @@ import cgoGoPointerInCMemory from './cgo/go-pointer-in-c-memory';
 import ctypesMismatchedFree from './ctypes/mismatched-free';
 import ctypesPydllBlockingCall from './ctypes/pydll-blocking-call';
 import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
+import ctypesMissingArgtypes from './ctypes/missing-argtypes';
 import ctypesTemporaryCallback from './ctypes/temporary-callback';
 import ctypesCallbackExceptionEscapes from './ctypes/callback-exception-escapes';
 import cpythonApiWithoutGil from './cpython/api-without-gil';
@@ -14,7 +15,7 @@ import cpythonUnlockedStaticState from './cpython/unlocked-static-state';
 import jniCachedEnv from './jni/cached-env';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
-export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, jniCachedEnv, cgoGoPointerInCMemory, ctypesPydllBlockingCall, ctypesMismatchedFree, ctypesTemporaryCallback, ctypesCallbackExceptionEscapes, cpythonApiWithoutGil, cpythonBlockingCallHoldsGil, ctypesStructLayoutMismatch, cffiAbiModeInLoop, cpythonThreadWithoutGilState, cpythonUnlockedStaticState];
+export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, ctypesMissingArgtypes, jniCachedEnv, cgoGoPointerInCMemory, ctypesPydllBlockingCall, ctypesMismatchedFree, ctypesTemporaryCallback, ctypesCallbackExceptionEscapes, cpythonApiWithoutGil, cpythonBlockingCallHoldsGil, ctypesStructLayoutMismatch, cffiAbiModeInLoop, cpythonThreadWithoutGilState, cpythonUnlockedStaticState];
 
 export function findRule(id: string): Rule | undefined {
   return ALL_RULES.find((rule) => rule.id === id);
