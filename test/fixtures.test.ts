@@ -58,6 +58,9 @@ describe('fixtures: every rule has a must-fire and a must-stay-silent fixture', 
       );
       assert.ok(firing.length > 0, `test/fixtures/${rule.id}/ needs a fixture with "expect: ${rule.id}"`);
       assert.ok(own.length > firing.length, `test/fixtures/${rule.id}/ needs a correct-code fixture where it stays silent`);
+      const snapshots = own.filter((relative) => fs.existsSync(path.join(FIXTURES, `${relative}.fixed`)));
+      if (rule.fixable) assert.ok(snapshots.length > 0, `${rule.id} is fixable: add a fixture with a .fixed snapshot`);
+      else assert.deepEqual(snapshots, [], `${rule.id} declares fixable: false but has fix snapshots`);
       for (const relative of own) {
         const language = detectLanguage(relative, '');
         assert.ok(language && rule.languages.includes(language), `${relative} is not in one of ${rule.id}'s languages`);
@@ -71,6 +74,9 @@ describe('fixtures: quick fixes produce the .fixed snapshot', () => {
     test(relative, async () => {
       const { source, findings } = await analyzeFixture(relative);
       const fixes = findings.flatMap((finding) => (finding.fix ? [finding.fix] : []));
+      for (const finding of findings.filter((f) => f.fix)) {
+        assert.ok(ALL_RULES.find((rule) => rule.id === finding.ruleId)?.fixable, `${finding.ruleId} offers a fix but declares fixable: false`);
+      }
       assert.ok(fixes.length > 0, 'a fixture with a .fixed snapshot must offer fixes');
       const fixed = applyFixes(source, fixes);
       const snapshot = path.join(FIXTURES, `${relative}.fixed`);

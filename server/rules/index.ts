@@ -1,21 +1,36 @@
 import type { Rule } from '../engine/rule';
 import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
-import ctypesStructLayoutMismatch from './ctypes/struct-layout-mismatch';
 import cgoGoPointerInCMemory from './cgo/go-pointer-in-c-memory';
-import ctypesMismatchedFree from './ctypes/mismatched-free';
-import ctypesPydllBlockingCall from './ctypes/pydll-blocking-call';
-import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
-import ctypesMissingArgtypes from './ctypes/missing-argtypes';
-import ctypesTemporaryCallback from './ctypes/temporary-callback';
-import ctypesCallbackExceptionEscapes from './ctypes/callback-exception-escapes';
 import cpythonApiWithoutGil from './cpython/api-without-gil';
 import cpythonBlockingCallHoldsGil from './cpython/blocking-call-holds-gil';
 import cpythonThreadWithoutGilState from './cpython/thread-without-gil-state';
 import cpythonUnlockedStaticState from './cpython/unlocked-static-state';
+import ctypesCallbackExceptionEscapes from './ctypes/callback-exception-escapes';
+import ctypesMismatchedFree from './ctypes/mismatched-free';
+import ctypesMissingArgtypes from './ctypes/missing-argtypes';
+import ctypesPydllBlockingCall from './ctypes/pydll-blocking-call';
+import ctypesStructLayoutMismatch from './ctypes/struct-layout-mismatch';
+import ctypesTemporaryCallback from './ctypes/temporary-callback';
+import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
 import jniCachedEnv from './jni/cached-env';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
-export const ALL_RULES: readonly Rule[] = [ctypesTruncatedPointerResult, ctypesMissingArgtypes, jniCachedEnv, cgoGoPointerInCMemory, ctypesPydllBlockingCall, ctypesMismatchedFree, ctypesTemporaryCallback, ctypesCallbackExceptionEscapes, cpythonApiWithoutGil, cpythonBlockingCallHoldsGil, ctypesStructLayoutMismatch, cffiAbiModeInLoop, cpythonThreadWithoutGilState, cpythonUnlockedStaticState];
+export const ALL_RULES: readonly Rule[] = [
+  ctypesTruncatedPointerResult,
+  ctypesMissingArgtypes,
+  ctypesTemporaryCallback,
+  ctypesCallbackExceptionEscapes,
+  ctypesPydllBlockingCall,
+  ctypesMismatchedFree,
+  ctypesStructLayoutMismatch,
+  cffiAbiModeInLoop,
+  cpythonApiWithoutGil,
+  cpythonBlockingCallHoldsGil,
+  cpythonThreadWithoutGilState,
+  cpythonUnlockedStaticState,
+  jniCachedEnv,
+  cgoGoPointerInCMemory,
+];
 
 export function findRule(id: string): Rule | undefined {
   return ALL_RULES.find((rule) => rule.id === id);
