@@ -125,6 +125,40 @@ describe('engine', () => {
   });
 });
 
+describe('shared analyses', () => {
+  test('run once per file however many rules ask, and again for the next file', async () => {
+    let computed = 0;
+    const countNodes = (root: { descendantCount: number }) => {
+      computed++;
+      return root.descendantCount;
+    };
+    const asking = (id: string): Rule =>
+      defineRule({
+        id,
+        languages: ['python'],
+        severity: 'info',
+        questions: [7],
+        description: 'asks for a shared analysis',
+        messages: { size: '{{nodes}} nodes' },
+        fixable: false,
+        triggers: ['ctypes'],
+        check(context) {
+          context.report({ node: context.root, messageId: 'size', data: { nodes: String(context.shared(countNodes)) } });
+        },
+      });
+    const engine = new Engine([asking('ctypes/asks-first'), asking('ctypes/asks-second')]);
+    try {
+      const first = await engine.analyzeText('a.py', 'python', POINTER_BUG);
+      assert.equal(computed, 1);
+      assert.equal(first.findings[0].message, first.findings[1].message);
+      await engine.analyzeText('b.py', 'python', POINTER_BUG);
+      assert.equal(computed, 2);
+    } finally {
+      engine.dispose();
+    }
+  });
+});
+
 describe('input decoding', () => {
   test('binary files are refused', () => {
     assert.deepEqual(decodeSource(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]), 1000), { skip: 'skipped: binary file (contains NUL bytes)' });

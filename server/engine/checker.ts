@@ -57,6 +57,11 @@ export interface CheckInput {
 export function runRules(input: CheckInput): { findings: Finding[]; failures: RuleFailure[] } {
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
+  const sharedAnalyses = new Map<(root: Node) => unknown, unknown>();
+  const shared = <T>(compute: (root: Node) => T): T => {
+    if (!sharedAnalyses.has(compute)) sharedAnalyses.set(compute, compute(input.root));
+    return sharedAnalyses.get(compute) as T;
+  };
   for (const rule of input.rules) {
     const severity = effectiveSeverity(rule, input.settings);
     if (!severity || !rule.languages.includes(input.language) || !mayApply(rule, input.source)) continue;
@@ -68,6 +73,7 @@ export function runRules(input: CheckInput): { findings: Finding[]; failures: Ru
       root: input.root,
       matches: (name, node = input.root) => input.queries.get(rule, name, input.language, input.grammar).matches(node),
       captures: (name, node = input.root) => input.queries.get(rule, name, input.language, input.grammar).captures(node),
+      shared,
       report: (report: RuleReport) => {
         const template = rule.messages[report.messageId];
         if (template === undefined) throw new Error(`unknown messageId "${report.messageId}"`);

@@ -49,6 +49,11 @@ export interface RuleContext {
   /** Captures of the rule's named query under `node` (default: root), in document order. */
   captures(queryName: string, node?: Node): QueryCapture[];
   report(report: RuleReport): void;
+  /**
+   * A whole-file analysis shared by every rule that asks for it: `compute` runs once per file and
+   * check, and later calls with the same function get the same result. Treat it as read-only.
+   */
+  shared<T>(compute: (root: Node) => T): T;
 }
 
 /** A query's source for all of the rule's languages, or one per language. */

@@ -259,8 +259,27 @@ interface Handle {
   statement?: Node;
 }
 
+/** Text without which a module cannot load a library through ctypes: the model is then empty. */
+const LOADS_A_LIBRARY = /CDLL|PyDLL|WinDLL|OleDLL|LoadLibrary|cdll|pydll|windll|oledll|pythonapi/;
+
+function noBindings(names: CtypesNames): CtypesBindings {
+  return {
+    names,
+    handles: new Map(),
+    functions: new Map(),
+    hasDynamicRestypes: false,
+    hasDynamicArgtypes: false,
+    resolve: () => undefined,
+    handleOf: () => undefined,
+    mayBeDeclaredElsewhere: () => false,
+  };
+}
+
 export function readCtypesBindings(root: Node): CtypesBindings {
   const names = readImports(root);
+  // Most modules that mention ctypes load no library themselves (types, structures, helpers):
+  // skip the walks over every assignment and call.
+  if (!LOADS_A_LIBRARY.test(root.text)) return noBindings(names);
   const handles = new Map<string, Node>();
   const handlesById = new Map<string, Handle>();
   const handleAliases = new Map<string, string>();

@@ -59,7 +59,7 @@ export default defineRule({
     };
 
     if (context.source.includes('FUNCTYPE')) {
-      const { names } = readCtypesBindings(context.root);
+      const { names } = context.shared(readCtypesBindings);
       for (const callback of readCtypesCallbacks(context.root, names).callbacks) {
         const fn = wrappedFunction(callback.site, callback.form, callback.target);
         if (!fn) continue;

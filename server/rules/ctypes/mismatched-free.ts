@@ -69,7 +69,7 @@ export default defineRule({
     'caller', 'Caller', 'responsible', 'allocated', 'dup', 'Dup', 'realpath', 'getcwd', 'tempnam', 'canonicalize_file_name', 'get_current_dir_name',
   ],
   check(context) {
-    const bindings = readCtypesBindings(context.root);
+    const bindings = context.shared(readCtypesBindings);
     if (bindings.handles.size === 0) return;
     const loads = readLibraryLoads(context.root, bindings);
     const cRuntime = new Set([...bindings.handles.keys()].filter((handle) => loadsCRuntime(loads.get(handle), context.root)));

@@ -116,7 +116,7 @@ export default defineRule({
   fixable: false,
   triggers: ['ctypes'],
   check(context) {
-    const bindings = readCtypesBindings(context.root);
+    const bindings = context.shared(readCtypesBindings);
     if (bindings.functions.size === 0 || bindings.hasDynamicArgtypes) return;
     const classifier = new ArgumentClassifier(bindings);
     for (const fn of bindings.functions.values()) {

@@ -71,7 +71,7 @@ export default defineRule({
   fixable: true,
   triggers: ['PyDLL', 'pydll', 'pythonapi'],
   check(context) {
-    const bindings = readCtypesBindings(context.root);
+    const bindings = context.shared(readCtypesBindings);
 
     for (const fn of readPythonApiFunctions(context.root, bindings.names).values()) {
       const why = blockingReason(fn.name);

@@ -71,7 +71,7 @@ export default defineRule({
   fixable: true,
   triggers: ['FUNCTYPE'],
   check(context) {
-    const bindings = readCtypesBindings(context.root);
+    const bindings = context.shared(readCtypesBindings);
     if (bindings.handles.size === 0) return;
     const callbacks = readCtypesCallbacks(context.root, bindings.names);
     if (callbacks.callbacks.length === 0) return;

@@ -236,7 +236,7 @@ export default defineRule({
   fixable: true,
   triggers: ['ctypes'],
   check(context) {
-    const bindings = readCtypesBindings(context.root);
+    const bindings = context.shared(readCtypesBindings);
     if (bindings.functions.size === 0) return;
     const prototypes = context.root
       .descendantsOfType(['comment', 'string'])
