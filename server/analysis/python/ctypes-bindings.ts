@@ -259,8 +259,13 @@ interface Handle {
   statement?: Node;
 }
 
-/** Text without which a module cannot load a library through ctypes: the model is then empty. */
-const LOADS_A_LIBRARY = /CDLL|PyDLL|WinDLL|OleDLL|LoadLibrary|cdll|pydll|windll|oledll|pythonapi/;
+/**
+ * Words without which a module cannot load a library through ctypes (the model is then empty):
+ * rules built on the model use them as their triggers, so such files are not even parsed.
+ */
+export const LIBRARY_LOADING_WORDS: readonly string[] = [
+  'CDLL', 'PyDLL', 'WinDLL', 'OleDLL', 'LoadLibrary', 'cdll', 'pydll', 'windll', 'oledll', 'pythonapi',
+];
 
 function noBindings(names: CtypesNames): CtypesBindings {
   return {
@@ -279,7 +284,8 @@ export function readCtypesBindings(root: Node): CtypesBindings {
   const names = readImports(root);
   // Most modules that mention ctypes load no library themselves (types, structures, helpers):
   // skip the walks over every assignment and call.
-  if (!LOADS_A_LIBRARY.test(root.text)) return noBindings(names);
+  const text = root.text;
+  if (!LIBRARY_LOADING_WORDS.some((word) => text.includes(word))) return noBindings(names);
   const handles = new Map<string, Node>();
   const handlesById = new Map<string, Handle>();
   const handleAliases = new Map<string, string>();

@@ -60,10 +60,10 @@ export default defineRule({
     'PyAllowThreads',
   ],
   check(context) {
-    const spans = findGilReleasedSpans(context.root);
+    const spans = context.shared(findGilReleasedSpans);
     if (spans.length === 0) return;
-    const types = readPythonObjectTypes(context.root);
-    const fileScope = readFileScope(context.root);
+    const types = context.shared(readPythonObjectTypes);
+    const fileScope = context.shared(readFileScope);
     const reportedLines = new Set<number>();
     const report = (
       [from, to]: [Node, Node],

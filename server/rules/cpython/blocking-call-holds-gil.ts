@@ -105,11 +105,11 @@ export default defineRule({
   fixable: false,
   triggers: ['PyObject'],
   check(context) {
-    const types = readPythonObjectTypes(context.root);
-    const spans = findGilReleasedSpans(context.root);
-    const fileScope = readFileScope(context.root);
+    const types = context.shared(readPythonObjectTypes);
+    const spans = context.shared(findGilReleasedSpans);
+    const fileScope = context.shared(readFileScope);
     const ownFunctions = ownFunctionNames(context.root);
-    for (const fn of findFunctionsByTokens(context.root)) {
+    for (const fn of context.shared(findFunctionsByTokens)) {
       if (!takesPythonObjects(fn, types)) continue;
       const lookup = readFunctionVariables(context.root, fn);
       const tokens = fn.body;

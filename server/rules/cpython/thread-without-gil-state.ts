@@ -29,7 +29,8 @@ export default defineRule({
       '`{{function}}` can reach its end without PyGILState_Release({{state}}) for this PyGILState_Ensure(): release it on every path before the function returns.',
   },
   fixable: true,
-  triggers: ['PyGILState_Ensure', 'pthread_create', 'std::thread', 'std::jthread', 'std::async', '_beginthread', 'CreateThread', 'thrd_create', 'PyThread_start_new_thread', 'g_thread', 'uv_thread_create', 'SDL_CreateThread', 'egister', 'ubscribe', 'andler', 'allback', 'hook', 'Hook', 'istener', '_cb'],
+  // every finding is about a Python C-API call (`Py…`/`_Py…`)
+  triggers: ['Py'],
   check(context) {
     if (!/\b_?Py[A-Z_]\w*\s*\(/.test(context.source)) return;
     checkEntryPoints(context);
@@ -43,7 +44,7 @@ function routineName(entry: EntryPoint): string {
 
 /** Part 1: code that runs on a foreign thread touching the C-API before taking the GIL. */
 function checkEntryPoints(context: RuleContext): void {
-  const functions = readDefinedFunctions(context.root);
+  const functions = context.shared(readDefinedFunctions);
   const reported = new Set<number>();
   for (const entry of findEntryPoints(context.root, functions)) {
     const routine = entry.routine.kind === 'function' ? entry.routine.fn.definition : entry.routine.node;

@@ -55,8 +55,8 @@ export default defineRule({
   check(context) {
     const module = readExtensionModule(context.root);
     if (!module) return;
-    const scope = readFileScope(context.root);
-    for (const fns of readDefinedFunctions(context.root).values()) {
+    const scope = context.shared(readFileScope);
+    for (const fns of context.shared(readDefinedFunctions).values()) {
       for (const fn of fns) {
         if (!isModuleMethod(fn, module)) continue;
         const reported = new Set<number>();

@@ -7,7 +7,7 @@ import {
   isMemoryDeallocator,
   saysCallerFrees,
 } from '../../analysis/c/ownership';
-import { readCtypesBindings, type CtypesBindings, type ForeignFunction } from '../../analysis/python/ctypes-bindings';
+import { LIBRARY_LOADING_WORDS, readCtypesBindings, type CtypesBindings, type ForeignFunction } from '../../analysis/python/ctypes-bindings';
 import { loadsCRuntime, readLibraryLoads } from '../../analysis/python/ctypes-loaders';
 import { ForeignDocs } from '../../analysis/python/foreign-docs';
 import { receiversOfResult } from '../../analysis/python/result-flow';
@@ -64,10 +64,8 @@ export default defineRule({
   },
   fixable: false,
   // A finding needs a deallocator, an allocating name or a comment about ownership: one of these words.
-  triggers: [
-    'free', 'Free', 'release', 'Release', 'destroy', 'Destroy', 'dispose', 'Dispose', 'dealloc', 'Dealloc', 'unref',
-    'caller', 'Caller', 'responsible', 'allocated', 'dup', 'Dup', 'realpath', 'getcwd', 'tempnam', 'canonicalize_file_name', 'get_current_dir_name',
-  ],
+  // every finding needs a library handle the ctypes model tracks
+  triggers: LIBRARY_LOADING_WORDS,
   check(context) {
     const bindings = context.shared(readCtypesBindings);
     if (bindings.handles.size === 0) return;

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { readCtypesBindings, type CtypesBindings } from '../../analysis/python/ctypes-bindings';
+import { LIBRARY_LOADING_WORDS, readCtypesBindings, type CtypesBindings } from '../../analysis/python/ctypes-bindings';
 import { NameBindings, scopeOf } from '../../analysis/python/name-bindings';
 import { integerConstant, isFloatExpression } from '../../analysis/python/numeric-values';
 import { defineRule } from '../../engine/rule';
@@ -114,7 +114,7 @@ export default defineRule({
       '`{{function}}` is called without argtypes, so `{{argument}}` ({{what}}) is passed as a 32-bit C int and loses its upper bits: declare `{{function}}.argtypes = [...]` ({{suggestion}} for this parameter).',
   },
   fixable: false,
-  triggers: ['ctypes'],
+  triggers: LIBRARY_LOADING_WORDS,
   check(context) {
     const bindings = context.shared(readCtypesBindings);
     if (bindings.functions.size === 0 || bindings.hasDynamicArgtypes) return;

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { readCtypesBindings, type CtypesBindings, type ForeignFunction } from '../../analysis/python/ctypes-bindings';
+import { LIBRARY_LOADING_WORDS, readCtypesBindings, type CtypesBindings, type ForeignFunction } from '../../analysis/python/ctypes-bindings';
 import { closestAncestor, indentationOf, nodeRange } from '../../analysis/tree';
 import { defineRule, type Fix, type Position } from '../../engine/rule';
 
@@ -234,7 +234,7 @@ export default defineRule({
       '`{{declaration}} = {{restype}}` is an integer type, but the function returns a pointer ({{evidence}}): 64-bit addresses are truncated. Use {{pointerType}}.',
   },
   fixable: true,
-  triggers: ['ctypes'],
+  triggers: LIBRARY_LOADING_WORDS,
   check(context) {
     const bindings = context.shared(readCtypesBindings);
     if (bindings.functions.size === 0) return;

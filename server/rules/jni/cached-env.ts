@@ -68,7 +68,7 @@ export default defineRule({
   fixable: false,
   triggers: ['JNIEnv'],
   check(context) {
-    const scope = readFileScope(context.root);
+    const scope = context.shared(readFileScope);
     const reportVariable = (node: Node, target: Node, variable: DeclaredVariable) =>
       context.report({
         node,
