@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { defaultContentRoot, KnowledgeBase } from '../content/knowledge-base';
-import type { FileReport } from '../engine/file-analysis';
+import { ALL_COLLECTORS } from '../collectors';
+import { indexWorkspace, SiblingLanguages, type FileReport } from '../engine/file-analysis';
 import { isRuleSetting, DEFAULT_SETTINGS, type EngineSettings, type RuleSetting } from '../engine/settings';
 import { ALL_RULES, findRule } from '../rules';
 import { formatText } from './formats/text';
@@ -109,9 +110,16 @@ async function scan(args: string[], io: CliIo, version: string): Promise<number>
   const options = parseScanArguments(args);
   const started = process.hrtime.bigint();
   const settings: EngineSettings = { ...DEFAULT_SETTINGS, rules: options.rules, maxFileBytes: options.maxFileBytes };
-  const { files, errors } = collectFiles(options.paths, io.cwd);
+  const { files, errors, onlyDirectories } = collectFiles(options.paths, io.cwd);
   for (const error of errors) io.stderr(`ffi-lens: ${error}\n`);
-  const reports = await scanFiles(files, { settings, jobs: options.jobs, log: (message) => io.stderr(`ffi-lens: ${message}\n`) });
+  // Cross-file rules judge absence only over whole directory trees, never over a pick of files.
+  const workspace = indexWorkspace(files, ALL_COLLECTORS, settings, new SiblingLanguages(), onlyDirectories);
+  const reports = await scanFiles(files, {
+    settings,
+    jobs: options.jobs,
+    workspace,
+    log: (message) => io.stderr(`ffi-lens: ${message}\n`),
+  });
   let ioFailed = errors.length > 0;
   for (const report of reports) {
     const shown = path.relative(io.cwd, report.file) || report.file;

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Engine } from '../engine/engine';
 import { analyzeFile, SiblingLanguages, type FileReport } from '../engine/file-analysis';
+import type { WorkspaceIndex } from '../engine/workspace';
 import type { EngineSettings } from '../engine/settings';
 import { ALL_RULES } from '../rules';
 
@@ -15,6 +16,8 @@ export interface ScanOptions {
   /** Upper bound on worker threads; defaults to the number of cores. */
   jobs?: number;
   log: (message: string) => void;
+  /** What the whole scan's files state about each other (cross-file rules need it). */
+  workspace?: WorkspaceIndex;
 }
 
 function sizeOf(file: string): number {
@@ -30,7 +33,7 @@ async function scanInProcess(files: readonly string[], options: ScanOptions): Pr
   const siblings = new SiblingLanguages();
   try {
     const reports: FileReport[] = [];
-    for (const file of files) reports.push(await analyzeFile(engine, file, options.settings, siblings));
+    for (const file of files) reports.push(await analyzeFile(engine, file, options.settings, siblings, options.workspace));
     return reports;
   } finally {
     engine.dispose();
@@ -56,7 +59,9 @@ function scanWithWorkers(files: readonly string[], workers: number, options: Sca
       if (done === files.length) resolve(reports);
     };
     const start = () => {
-      const worker = new Worker(path.join(__dirname, 'scan-worker.js'), { workerData: { settings: options.settings } });
+      const worker = new Worker(path.join(__dirname, 'scan-worker.js'), {
+        workerData: { settings: options.settings, workspace: options.workspace?.snapshot() },
+      });
       let current: number | undefined;
       const feed = () => {
         if (next < order.length) {

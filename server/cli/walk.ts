@@ -18,6 +18,8 @@ export interface WalkResult {
   files: string[];
   /** Paths given on the command line that do not exist or cannot be read. */
   errors: string[];
+  /** Every path given was a directory: the files are a whole tree, not a pick. */
+  onlyDirectories: boolean;
 }
 
 function readGitignore(directory: string): Ignore | undefined {
@@ -54,6 +56,7 @@ function ancestorScopes(directory: string): IgnoreScope[] {
 export function collectFiles(paths: readonly string[], cwd = process.cwd()): WalkResult {
   const files = new Set<string>();
   const errors: string[] = [];
+  let onlyDirectories = true;
   const walk = (directory: string, inherited: IgnoreScope[]) => {
     const own = readGitignore(directory);
     const scopes = own ? [...inherited, { base: directory, rules: own }] : inherited;
@@ -83,7 +86,10 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Wal
       continue;
     }
     if (stat.isDirectory()) walk(full, ancestorScopes(full));
-    else if (isSupportedPath(full)) files.add(full);
+    else {
+      onlyDirectories = false;
+      if (isSupportedPath(full)) files.add(full);
+    }
   }
-  return { files: [...files].sort(), errors };
+  return { files: [...files].sort(), errors, onlyDirectories };
 }

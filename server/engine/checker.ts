@@ -3,6 +3,7 @@ import type { Finding, RuleFailure } from './findings';
 import type { LanguageId } from './languages';
 import { formatMessage, type Range, type Rule, type RuleContext, type RuleReport } from './rule';
 import { effectiveSeverity, type EngineSettings } from './settings';
+import type { WorkspaceFacts } from './workspace';
 
 /** Compiled queries, one per (rule, query name, language), kept for the life of the process. */
 export class QueryCache {
@@ -48,6 +49,7 @@ export interface CheckInput {
   rules: readonly Rule[];
   settings: EngineSettings;
   queries: QueryCache;
+  workspace: WorkspaceFacts;
 }
 
 /**
@@ -71,6 +73,7 @@ export function runRules(input: CheckInput): { findings: Finding[]; failures: Ru
       language: input.language,
       source: input.source,
       root: input.root,
+      workspace: input.workspace,
       matches: (name, node = input.root) => input.queries.get(rule, name, input.language, input.grammar).matches(node),
       captures: (name, node = input.root) => input.queries.get(rule, name, input.language, input.grammar).captures(node),
       shared,

@@ -6,6 +6,7 @@ import { loadLanguage } from './grammars';
 import type { LanguageId } from './languages';
 import type { Rule } from './rule';
 import { DEFAULT_SETTINGS, effectiveSeverity, type EngineSettings } from './settings';
+import { UNKNOWN_WORKSPACE, type WorkspaceFacts } from './workspace';
 
 export interface EngineLogger {
   warn(message: string): void;
@@ -47,11 +48,12 @@ export class Engine {
     language: LanguageId,
     text: string,
     settings: EngineSettings = DEFAULT_SETTINGS,
+    workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
   ): Promise<AnalysisResult> {
     if (this.applicableRules(language, text, settings).length === 0) return { findings: [], failures: [], parsed: false };
     const document = await this.openDocument(filePath, language, text);
     try {
-      return this.check(document, settings);
+      return this.check(document, settings, workspace);
     } finally {
       document.dispose();
     }
@@ -66,7 +68,11 @@ export class Engine {
    * Checks a document's current text, parsing it (incrementally, after edits) only when some rule
    * may apply; a document with nothing to check gives up its tree.
    */
-  check(document: ParsedDocument, settings: EngineSettings = DEFAULT_SETTINGS): AnalysisResult {
+  check(
+    document: ParsedDocument,
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
+  ): AnalysisResult {
     const rules = this.applicableRules(document.language, document.text, settings);
     if (rules.length === 0) {
       document.dropTree();
@@ -82,6 +88,7 @@ export class Engine {
       rules,
       settings,
       queries: this.queries,
+      workspace,
     });
     for (const failure of failures) this.logFailureOnce(failure);
     return { findings: findings.sort(compareFindings), failures, parsed: true };

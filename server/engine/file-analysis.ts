@@ -5,6 +5,7 @@ import type { Finding, RuleFailure } from './findings';
 import { decodeSource } from './input';
 import { CPP_SOURCE_EXTENSIONS, detectLanguage, extensionOf } from './languages';
 import type { EngineSettings } from './settings';
+import { UNKNOWN_WORKSPACE, WorkspaceIndex, type FactCollector, type WorkspaceFacts } from './workspace';
 
 /** What analysing one file on disk produced. */
 export interface FileReport {
@@ -42,6 +43,7 @@ export async function analyzeFile(
   file: string,
   settings: EngineSettings,
   siblings: SiblingLanguages,
+  workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
 ): Promise<FileReport> {
   const report: FileReport = { file, findings: [], failures: [], notices: [], parsed: false };
   let bytes: Buffer;
@@ -56,9 +58,37 @@ export async function analyzeFile(
   const language = detectLanguage(file, decoded.text, () => siblings.hasCppSources(path.dirname(file)));
   if (!language) return report;
   try {
-    const result = await engine.analyzeText(file, language, decoded.text, settings);
+    const result = await engine.analyzeText(file, language, decoded.text, settings, workspace);
     return { ...report, findings: result.findings, failures: result.failures, parsed: result.parsed };
   } catch (error) {
     return { ...report, notices: [...report.notices, `not analysed: ${(error as Error).message}`] };
   }
+}
+
+/**
+ * Reads what every file states about the workspace (no parsing: collectors look at text). Files
+ * that cannot be read or decoded state nothing; the scan reports them when it reaches them.
+ */
+export function indexWorkspace(
+  files: readonly string[],
+  collectors: readonly FactCollector[],
+  settings: EngineSettings,
+  siblings: SiblingLanguages,
+  complete = true,
+): WorkspaceIndex {
+  const index = new WorkspaceIndex(collectors);
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      continue;
+    }
+    const decoded = decodeSource(bytes, settings.maxFileBytes);
+    if ('skip' in decoded) continue;
+    const language = detectLanguage(file, decoded.text, () => siblings.hasCppSources(path.dirname(file)));
+    if (language) index.update(file, language, decoded.text);
+  }
+  if (complete) index.markComplete();
+  return index;
 }

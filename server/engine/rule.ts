@@ -1,5 +1,6 @@
 import type { Node, QueryCapture, QueryMatch } from 'web-tree-sitter';
 import type { LanguageId } from './languages';
+import type { WorkspaceFacts } from './workspace';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
@@ -44,6 +45,8 @@ export interface RuleContext {
   readonly language: LanguageId;
   readonly source: string;
   readonly root: Node;
+  /** Facts other files of the workspace state (see WorkspaceFacts.complete before relying on absence). */
+  readonly workspace: WorkspaceFacts;
   /** Matches of the rule's named query (compiled once per process) under `node` (default: root). */
   matches(queryName: string, node?: Node): QueryMatch[];
   /** Captures of the rule's named query under `node` (default: root), in document order. */

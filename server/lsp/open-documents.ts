@@ -7,6 +7,7 @@ import type { Finding } from '../engine/findings';
 import { ALL_LANGUAGES, detectLanguage, extensionOf, type LanguageId } from '../engine/languages';
 import type { Position } from '../engine/rule';
 import type { SettingsStore } from './settings-store';
+import type { WorkspaceIndexer } from './workspace-indexer';
 
 const BINARY_SNIFF_CHARS = 8000;
 
@@ -55,6 +56,7 @@ export class OpenDocuments {
     private readonly settings: SettingsStore,
     private readonly host: OpenDocumentsHost,
     private readonly debounceMs: number,
+    private readonly workspace: WorkspaceIndexer,
   ) {}
 
   open(uri: string, languageId: string, version: number, text: string): void {
@@ -92,7 +94,10 @@ export class OpenDocuments {
     clearTimeout(document.timer);
     this.documents.delete(uri);
     this.settings.forget(uri);
-    void document.ready.then((parsed) => parsed?.dispose());
+    void document.ready.then((parsed) => {
+      if (parsed && path.isAbsolute(parsed.filePath)) this.workspace.closed(parsed.filePath);
+      parsed?.dispose();
+    });
     this.host.publish(uri, undefined, []);
   }
 
@@ -148,7 +153,11 @@ export class OpenDocuments {
       document.skipReason = skipReason;
     } else {
       document.skipReason = undefined;
-      document.findings = this.engine.check(parsed, settings).findings;
+      if (this.workspace.updateOpen(parsed.filePath, parsed.language, parsed.text)) {
+        // What this file states about the workspace changed: other open files may read it.
+        for (const other of this.documents.values()) if (other !== document) this.schedule(other, this.debounceMs);
+      }
+      document.findings = this.engine.check(parsed, settings, this.workspace.index).findings;
     }
     this.host.publish(document.uri, version, document.findings);
   }

@@ -1,4 +1,4 @@
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -17,6 +17,7 @@ import { DIAGNOSTIC_SOURCE, toDiagnostic, toLspRange, type DiagnosticData } from
 import { hoverMarkdown } from './hover';
 import { OpenDocuments } from './open-documents';
 import { SettingsStore } from './settings-store';
+import { WorkspaceIndexer } from './workspace-indexer';
 
 export const OPEN_QUESTION_COMMAND = 'ffiLens.openQuestion';
 
@@ -48,10 +49,15 @@ export function startServer(connection: Connection, contentRoot = defaultContent
   let documents: OpenDocuments | undefined;
   let settings: SettingsStore | undefined;
   let pullsConfiguration = false;
+  const workspace = new WorkspaceIndexer();
+  let workspaceFolders: string[] = [];
+  let shuttingDown = false;
 
   connection.onInitialize((params): InitializeResult => {
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
+    const folderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceFolders = folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
     settings = new SettingsStore(
       pullsConfiguration ? (uri) => connection.workspace.getConfiguration({ scopeUri: uri, section: 'ffiLens' }) : undefined,
       (message) => connection.console.warn(message),
@@ -71,6 +77,7 @@ export function startServer(connection: Connection, contentRoot = defaultContent
         },
       },
       options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+      workspace,
     );
     return {
       capabilities: {
@@ -84,6 +91,18 @@ export function startServer(connection: Connection, contentRoot = defaultContent
   });
 
   connection.onInitialized(() => {
+    if (workspaceFolders.length > 0) {
+      const started = Date.now();
+      // In the background: cross-file rules stay silent until every file has been read once.
+      void workspace
+        .build(workspaceFolders, () => shuttingDown)
+        .then((files) => {
+          if (shuttingDown) return;
+          connection.console.info(`indexed ${files} files of the workspace in ${Date.now() - started} ms`);
+          documents?.recheckAll();
+        })
+        .catch((error: unknown) => connection.console.error(`indexing the workspace failed: ${String(error)}`));
+    }
     if (pullsConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ffiLens' }).catch(() => {
         // clients without dynamic registration still send the notification unasked
@@ -175,6 +194,7 @@ export function startServer(connection: Connection, contentRoot = defaultContent
   });
 
   connection.onShutdown(() => {
+    shuttingDown = true;
     documents?.dispose();
     engine.dispose();
   });

@@ -13,8 +13,8 @@ import ctypesStructLayoutMismatch from './ctypes/struct-layout-mismatch';
 import ctypesTemporaryCallback from './ctypes/temporary-callback';
 import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
 import jniCachedEnv from './jni/cached-env';
-import panamaArenaMisuse from './panama/arena-misuse';
-import panamaUpcallStubOutlivesArena from './panama/upcall-stub-outlives-arena';
+import jniNativeWithoutLibrary from './jni/native-without-library';
+import jniUnimplementedNative from './jni/unimplemented-native';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -31,8 +31,8 @@ export const ALL_RULES: readonly Rule[] = [
   cpythonThreadWithoutGilState,
   cpythonUnlockedStaticState,
   jniCachedEnv,
-  panamaUpcallStubOutlivesArena,
-  panamaArenaMisuse,
+  jniNativeWithoutLibrary,
+  jniUnimplementedNative,
   cgoGoPointerInCMemory,
 ];
 

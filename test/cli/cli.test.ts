@@ -179,6 +179,34 @@ describe('ffi-lens scan', () => {
   });
 });
 
+describe('cross-file rules', () => {
+  const JAVA = `package demo;\nclass Codec {\n  native int encode(int x);\n  native int decode(int x);\n}\n`;
+  const C = '#include <jni.h>\nJNIEXPORT jint JNICALL Java_demo_Codec_encode(JNIEnv *env, jobject self, jint x) { return x; }\n';
+
+  test('a Java native method is checked against the C of the scanned tree', async () => {
+    const root = tree({ 'java/demo/Codec.java': JAVA, 'jni/codec.c': C });
+    const { stdout } = await cli(['scan', '.', '--format', 'json'], root);
+    assert.deepEqual(
+      JSON.parse(stdout).map((f: { file: string; line: number; ruleId: string }) => `${f.file}:${f.line} ${f.ruleId}`),
+      ['java/demo/Codec.java:4 jni/unimplemented-native'],
+    );
+  });
+
+  test('with workers too', async () => {
+    const files: Record<string, string> = { 'java/demo/Codec.java': JAVA, 'jni/codec.c': C };
+    for (let i = 0; i < 60; i++) files[`py/m${i}.py`] = 'import ctypes\n';
+    const root = tree(files);
+    const { stdout } = await cli(['scan', '.', '--format', 'json', '--jobs', '2'], root);
+    assert.deepEqual(JSON.parse(stdout).map((f: { ruleId: string }) => f.ruleId), ['jni/unimplemented-native']);
+  });
+
+  test('scanning a pick of files proves no absence: cross-file rules stay silent', async () => {
+    const root = tree({ 'java/demo/Codec.java': JAVA, 'jni/codec.c': C });
+    const { stdout } = await cli(['scan', 'java/demo/Codec.java', '--format', 'json'], root);
+    assert.deepEqual(JSON.parse(stdout), []);
+  });
+});
+
 describe('ffi-lens rules', () => {
   test('--format json lists every rule with its metadata', async () => {
     const { status, stdout } = await cli(['rules', '--format', 'json'], REPO_ROOT);

@@ -7,8 +7,9 @@ import { KnowledgeBase } from '../../server/content/knowledge-base';
 import { Engine } from '../../server/engine/engine';
 import { detectLanguage } from '../../server/engine/languages';
 import { hoverMarkdown } from '../../server/lsp/hover';
+import { DEFAULT_SETTINGS } from '../../server/engine/settings';
 import { ALL_RULES } from '../../server/rules';
-import { listFixtures } from '../support/fixtures';
+import { fixtureWorkspace, listFixtures } from '../support/fixtures';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 
 /** What a user reads on hover, per rule, as a reviewed snapshot (UPDATE_SNAPSHOTS=1 rewrites). */
@@ -24,7 +25,7 @@ describe('hover text snapshots', () => {
       assert.ok(fixture, `no fires.* fixture for ${rule.id}`);
       const file = path.join(FIXTURES, fixture);
       const text = fs.readFileSync(file, 'utf8');
-      const { findings } = await engine.analyzeText(file, detectLanguage(file, text)!, text);
+      const { findings } = await engine.analyzeText(file, detectLanguage(file, text)!, text, DEFAULT_SETTINGS, fixtureWorkspace(fixture));
       const first = findings.find((f) => f.ruleId === rule.id);
       assert.ok(first, `${fixture} produced no ${rule.id} finding`);
       const markdown = hoverMarkdown([first], knowledge).split(pathToFileURL(contentRoot).href).join('<content>');

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
@@ -119,5 +121,48 @@ describe('language server over stdio', () => {
     });
     assert.deepEqual((await published).diagnostics, []);
     assert.ok(client.messages.some((m) => /skipped blob\.c: it looks binary/.test(m)), client.messages.join('\n'));
+  });
+});
+
+describe('language server: cross-file rules over the workspace folders', () => {
+  const client = new TestClient();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-lens-ws-'));
+  const javaFile = path.join(root, 'java', 'Codec.java');
+  const cFile = path.join(root, 'jni', 'codec.c');
+  const javaUri = pathToFileURL(javaFile).href;
+  const cUri = pathToFileURL(cFile).href;
+  const C = '#include <jni.h>\nJNIEXPORT jint JNICALL Java_demo_Codec_encode(JNIEnv *env, jobject self, jint x) { return x; }\n';
+
+  before(async () => {
+    fs.mkdirSync(path.dirname(javaFile), { recursive: true });
+    fs.mkdirSync(path.dirname(cFile), { recursive: true });
+    fs.writeFileSync(javaFile, 'package demo;\nclass Codec {\n  native int encode(int x);\n  native int decode(int x);\n}\n');
+    fs.writeFileSync(cFile, C);
+    await client.initialize({}, [pathToFileURL(root).href]);
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('a native method without C implementation is found once the workspace is indexed', async () => {
+    const published = client.nextDiagnostics(javaUri, (p) => p.diagnostics.length > 0);
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: javaUri, languageId: 'java', version: 1, text: fs.readFileSync(javaFile, 'utf8') },
+    });
+    const { diagnostics } = await published;
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['jni/unimplemented-native', 3]]);
+  });
+
+  test('implementing it in an open C document clears the Java diagnostic, unsaved', async () => {
+    const cleared = client.nextDiagnostics(javaUri, (p) => p.diagnostics.length === 0);
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: cUri, languageId: 'c', version: 1, text: C },
+    });
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: cUri, version: 2 },
+      contentChanges: [{ text: `${C}JNIEXPORT jint JNICALL Java_demo_Codec_decode(JNIEnv *env, jobject self, jint x) { return x; }\n` }],
+    });
+    await cleared;
   });
 });

@@ -58,10 +58,11 @@ export class TestClient {
     this.connection.listen();
   }
 
-  async initialize(initializationOptions: Record<string, unknown> = {}): Promise<unknown> {
+  async initialize(initializationOptions: Record<string, unknown> = {}, workspaceFolders: string[] = []): Promise<unknown> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
+      workspaceFolders: workspaceFolders.map((uri, index) => ({ uri, name: `folder${index}` })),
       capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, window: { showDocument: { support: true } } },
       initializationOptions: { debounceMs: 20, ...initializationOptions },
     });

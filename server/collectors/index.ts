@@ -1,0 +1,5 @@
+import type { FactCollector } from '../engine/workspace';
+import { jniNatives } from './jni-natives';
+
+/** Every collector of workspace facts; rules read the facts through `context.workspace`. */
+export const ALL_COLLECTORS: readonly FactCollector[] = [jniNatives];

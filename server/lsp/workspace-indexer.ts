@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { collectFiles } from '../cli/walk';
+import { ALL_COLLECTORS } from '../collectors';
+import { SiblingLanguages } from '../engine/file-analysis';
+import { decodeSource } from '../engine/input';
+import { detectLanguage, type LanguageId } from '../engine/languages';
+import { DEFAULT_SETTINGS } from '../engine/settings';
+import { WorkspaceIndex } from '../engine/workspace';
+
+/** Files read between turns of the event loop, so requests are answered while the index builds. */
+const FILES_PER_TURN = 25;
+
+/**
+ * The workspace facts of the server: read from the workspace folders in the background once,
+ * then kept current from the open documents' text. Until the first read finishes the index is
+ * incomplete and cross-file rules stay silent.
+ */
+export class WorkspaceIndexer {
+  readonly index = new WorkspaceIndex(ALL_COLLECTORS);
+  private readonly siblings = new SiblingLanguages();
+  private readonly openFiles = new Set<string>();
+
+  async build(folders: readonly string[], isCancelled: () => boolean = () => false): Promise<number> {
+    const { files } = collectFiles(folders);
+    for (let i = 0; i < files.length; i++) {
+      if (isCancelled()) return i;
+      if (!this.openFiles.has(files[i])) this.readFromDisk(files[i]);
+      if (i % FILES_PER_TURN === FILES_PER_TURN - 1) await nextTurn();
+    }
+    this.index.markComplete();
+    return files.length;
+  }
+
+  /** An open document's text is what counts, saved or not; true when its facts changed. */
+  updateOpen(filePath: string, language: LanguageId, text: string): boolean {
+    this.openFiles.add(filePath);
+    return this.index.update(filePath, language, text);
+  }
+
+  /** A closed document falls back to what is on disk. */
+  closed(filePath: string): void {
+    this.openFiles.delete(filePath);
+    this.readFromDisk(filePath);
+  }
+
+  private readFromDisk(filePath: string): void {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(filePath);
+    } catch {
+      this.index.remove(filePath);
+      return;
+    }
+    const decoded = decodeSource(bytes, DEFAULT_SETTINGS.maxFileBytes);
+    const language = 'text' in decoded ? detectLanguage(filePath, decoded.text, () => this.siblings.hasCppSources(path.dirname(filePath))) : undefined;
+    if ('text' in decoded && language) this.index.update(filePath, language, decoded.text);
+    else this.index.remove(filePath);
+  }
+}
