@@ -15,6 +15,8 @@ import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
 import jniCachedEnv from './jni/cached-env';
 import jniNativeWithoutLibrary from './jni/native-without-library';
 import jniUnimplementedNative from './jni/unimplemented-native';
+import panamaArenaMisuse from './panama/arena-misuse';
+import panamaUpcallStubOutlivesArena from './panama/upcall-stub-outlives-arena';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -34,6 +36,8 @@ export const ALL_RULES: readonly Rule[] = [
   jniNativeWithoutLibrary,
   jniUnimplementedNative,
   cgoGoPointerInCMemory,
+  panamaUpcallStubOutlivesArena,
+  panamaArenaMisuse,
 ];
 
 export function findRule(id: string): Rule | undefined {
