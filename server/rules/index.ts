@@ -35,9 +35,9 @@ export const ALL_RULES: readonly Rule[] = [
   jniCachedEnv,
   jniNativeWithoutLibrary,
   jniUnimplementedNative,
-  cgoGoPointerInCMemory,
   panamaUpcallStubOutlivesArena,
   panamaArenaMisuse,
+  cgoGoPointerInCMemory,
 ];
 
 export function findRule(id: string): Rule | undefined {
