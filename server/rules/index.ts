@@ -13,6 +13,7 @@ import ctypesStructLayoutMismatch from './ctypes/struct-layout-mismatch';
 import ctypesTemporaryCallback from './ctypes/temporary-callback';
 import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
 import jniCachedEnv from './jni/cached-env';
+import jniLocalRefInGlobal from './jni/local-ref-in-global';
 import jniLocalRefsInLoop from './jni/local-refs-in-loop';
 import jniNativeWithoutLibrary from './jni/native-without-library';
 import jniUnimplementedNative from './jni/unimplemented-native';
@@ -34,6 +35,7 @@ export const ALL_RULES: readonly Rule[] = [
   cpythonThreadWithoutGilState,
   cpythonUnlockedStaticState,
   jniCachedEnv,
+  jniLocalRefInGlobal,
   jniLocalRefsInLoop,
   jniNativeWithoutLibrary,
   jniUnimplementedNative,
