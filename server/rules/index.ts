@@ -13,6 +13,8 @@ import ctypesStructLayoutMismatch from './ctypes/struct-layout-mismatch';
 import ctypesTemporaryCallback from './ctypes/temporary-callback';
 import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
 import jniCachedEnv from './jni/cached-env';
+import jniCallInCriticalRegion from './jni/call-in-critical-region';
+import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
 import jniLocalRefInGlobal from './jni/local-ref-in-global';
 import jniLocalRefsInLoop from './jni/local-refs-in-loop';
 import jniNativeWithoutLibrary from './jni/native-without-library';
@@ -35,6 +37,8 @@ export const ALL_RULES: readonly Rule[] = [
   cpythonThreadWithoutGilState,
   cpythonUnlockedStaticState,
   jniCachedEnv,
+  jniCallInCriticalRegion,
+  jniUnreleasedArrayElements,
   jniLocalRefInGlobal,
   jniLocalRefsInLoop,
   jniNativeWithoutLibrary,

@@ -36,6 +36,13 @@ function endsInJump(statement: Node): boolean {
     const inner = innerStatement(statement);
     return inner !== undefined && endsInJump(inner);
   }
+  if (statement.type === 'if_statement') {
+    // `if (…) { …; return a; } else { …; return b; }`: neither branch falls through.
+    const consequence = statement.childForFieldName('consequence');
+    const alternative = statement.childForFieldName('alternative');
+    const otherwise = alternative ? statementsOf(alternative).at(-1) : undefined;
+    return consequence !== null && otherwise !== undefined && endsInJump(consequence) && endsInJump(otherwise);
+  }
   return false;
 }
 
