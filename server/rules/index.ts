@@ -17,6 +17,7 @@ import jniCallInCriticalRegion from './jni/call-in-critical-region';
 import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
 import jniLocalRefInGlobal from './jni/local-ref-in-global';
 import jniLocalRefsInLoop from './jni/local-refs-in-loop';
+import jniGlobalRefNeverDeleted from './jni/global-ref-never-deleted';
 import jniNativeWithoutLibrary from './jni/native-without-library';
 import jniUnimplementedNative from './jni/unimplemented-native';
 import panamaArenaMisuse from './panama/arena-misuse';
@@ -41,6 +42,7 @@ export const ALL_RULES: readonly Rule[] = [
   jniUnreleasedArrayElements,
   jniLocalRefInGlobal,
   jniLocalRefsInLoop,
+  jniGlobalRefNeverDeleted,
   jniNativeWithoutLibrary,
   jniUnimplementedNative,
   panamaUpcallStubOutlivesArena,
