@@ -13,6 +13,8 @@ import ctypesStructLayoutMismatch from './ctypes/struct-layout-mismatch';
 import ctypesTemporaryCallback from './ctypes/temporary-callback';
 import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
 import jniCachedEnv from './jni/cached-env';
+import jniThreadNotDetached from './jni/thread-not-detached';
+import jniUncheckedException from './jni/unchecked-exception';
 import jniCallInCriticalRegion from './jni/call-in-critical-region';
 import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
 import jniLocalRefInGlobal from './jni/local-ref-in-global';
@@ -38,6 +40,8 @@ export const ALL_RULES: readonly Rule[] = [
   cpythonThreadWithoutGilState,
   cpythonUnlockedStaticState,
   jniCachedEnv,
+  jniThreadNotDetached,
+  jniUncheckedException,
   jniCallInCriticalRegion,
   jniUnreleasedArrayElements,
   jniLocalRefInGlobal,
