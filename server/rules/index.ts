@@ -13,15 +13,15 @@ import ctypesStructLayoutMismatch from './ctypes/struct-layout-mismatch';
 import ctypesTemporaryCallback from './ctypes/temporary-callback';
 import ctypesTruncatedPointerResult from './ctypes/truncated-pointer-result';
 import jniCachedEnv from './jni/cached-env';
-import jniThreadNotDetached from './jni/thread-not-detached';
-import jniUncheckedException from './jni/unchecked-exception';
 import jniCallInCriticalRegion from './jni/call-in-critical-region';
-import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
+import jniGlobalRefNeverDeleted from './jni/global-ref-never-deleted';
 import jniLocalRefInGlobal from './jni/local-ref-in-global';
 import jniLocalRefsInLoop from './jni/local-refs-in-loop';
-import jniGlobalRefNeverDeleted from './jni/global-ref-never-deleted';
 import jniNativeWithoutLibrary from './jni/native-without-library';
+import jniThreadNotDetached from './jni/thread-not-detached';
+import jniUncheckedException from './jni/unchecked-exception';
 import jniUnimplementedNative from './jni/unimplemented-native';
+import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
 import panamaArenaMisuse from './panama/arena-misuse';
 import panamaUpcallStubOutlivesArena from './panama/upcall-stub-outlives-arena';
 
@@ -40,13 +40,13 @@ export const ALL_RULES: readonly Rule[] = [
   cpythonThreadWithoutGilState,
   cpythonUnlockedStaticState,
   jniCachedEnv,
+  jniLocalRefInGlobal,
+  jniLocalRefsInLoop,
+  jniGlobalRefNeverDeleted,
   jniThreadNotDetached,
   jniUncheckedException,
   jniCallInCriticalRegion,
   jniUnreleasedArrayElements,
-  jniLocalRefInGlobal,
-  jniLocalRefsInLoop,
-  jniGlobalRefNeverDeleted,
   jniNativeWithoutLibrary,
   jniUnimplementedNative,
   panamaUpcallStubOutlivesArena,
