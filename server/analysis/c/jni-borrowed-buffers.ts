@@ -96,7 +96,7 @@ export interface BorrowedBuffer {
 }
 
 /** The names a function body declares as automatic locals. */
-function localNames(body: Node): Set<string> {
+export function localNames(body: Node): Set<string> {
   const names = new Set<string>();
   for (const declaration of body.descendantsOfType('declaration')) {
     if (!declaration) continue;

@@ -14,6 +14,7 @@ import {
   readBorrowedBuffers,
   testsPendingException,
   type BorrowedBuffer,
+  localNames,
 } from '../../analysis/c/jni-borrowed-buffers';
 import { closestAncestor, indentationOf } from '../../analysis/tree';
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
@@ -110,15 +111,6 @@ function escapes(pointer: string, body: Node, root: Node, functions: Map<string,
     }
   }
   return false;
-}
-
-function localNames(body: Node): Set<string> {
-  const names = new Set<string>();
-  for (const declaration of body.descendantsOfType('declaration')) {
-    if (!declaration) continue;
-    for (const variable of variablesDeclaredBy(declaration)) if (variable.storage === 'local') names.add(variable.name);
-  }
-  return names;
 }
 
 function functionLabel(fn: Node): string {
