@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scanFiles } from '../server/cli/scan-pool';
 import { collectFiles } from '../server/cli/walk';
+import { ALL_COLLECTORS } from '../server/collectors';
+import { indexWorkspace, SiblingLanguages } from '../server/engine/file-analysis';
 import { DEFAULT_SETTINGS } from '../server/engine/settings';
 
 /**
@@ -20,7 +22,9 @@ async function main(): Promise<void> {
   process.stdout.write(`corpus ${root}: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB\n`);
   for (const jobs of [1, 2]) {
     const started = process.hrtime.bigint();
-    const reports = await scanFiles(files, { settings: DEFAULT_SETTINGS, jobs, log: () => {} });
+    // the CLI's whole pipeline: the workspace index first, then the scan
+    const workspace = indexWorkspace(files, ALL_COLLECTORS, DEFAULT_SETTINGS, new SiblingLanguages());
+    const reports = await scanFiles(files, { settings: DEFAULT_SETTINGS, jobs, log: () => {}, workspace });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const parsed = reports.filter((r) => r.parsed).length;
     const findings = reports.reduce((sum, r) => sum + r.findings.length, 0);
