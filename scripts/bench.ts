@@ -5,6 +5,7 @@ import { collectFiles } from '../server/cli/walk';
 import { ALL_COLLECTORS } from '../server/collectors';
 import { indexWorkspace, SiblingLanguages } from '../server/engine/file-analysis';
 import { DEFAULT_SETTINGS } from '../server/engine/settings';
+import { projectFileNames } from '../server/engine/workspace';
 
 /**
  * `npm run bench [dir]`: scans a corpus of real bindings (default: ../corpus, built by
@@ -17,13 +18,13 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { files } = collectFiles([root]);
+  const { files, projectFiles } = collectFiles([root], process.cwd(), projectFileNames(ALL_COLLECTORS));
   const bytes = files.reduce((sum, file) => sum + fs.statSync(file).size, 0);
   process.stdout.write(`corpus ${root}: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB\n`);
   for (const jobs of [1, 2]) {
     const started = process.hrtime.bigint();
     // the CLI's whole pipeline: the workspace index first, then the scan
-    const workspace = indexWorkspace(files, ALL_COLLECTORS, DEFAULT_SETTINGS, new SiblingLanguages());
+    const workspace = indexWorkspace(files, ALL_COLLECTORS, DEFAULT_SETTINGS, new SiblingLanguages(), true, projectFiles);
     const reports = await scanFiles(files, { settings: DEFAULT_SETTINGS, jobs, log: () => {}, workspace });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const parsed = reports.filter((r) => r.parsed).length;

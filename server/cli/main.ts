@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { defaultContentRoot, KnowledgeBase } from '../content/knowledge-base';
 import { ALL_COLLECTORS } from '../collectors';
+import { projectFileNames } from '../engine/workspace';
 import { indexWorkspace, SiblingLanguages, type FileReport } from '../engine/file-analysis';
 import { isRuleSetting, DEFAULT_SETTINGS, type EngineSettings, type RuleSetting } from '../engine/settings';
 import { ALL_RULES, findRule } from '../rules';
@@ -110,10 +111,10 @@ async function scan(args: string[], io: CliIo, version: string): Promise<number>
   const options = parseScanArguments(args);
   const started = process.hrtime.bigint();
   const settings: EngineSettings = { ...DEFAULT_SETTINGS, rules: options.rules, maxFileBytes: options.maxFileBytes };
-  const { files, errors, onlyDirectories } = collectFiles(options.paths, io.cwd);
+  const { files, projectFiles, errors, onlyDirectories } = collectFiles(options.paths, io.cwd, projectFileNames(ALL_COLLECTORS));
   for (const error of errors) io.stderr(`ffi-lens: ${error}\n`);
   // Cross-file rules judge absence only over whole directory trees, never over a pick of files.
-  const workspace = indexWorkspace(files, ALL_COLLECTORS, settings, new SiblingLanguages(), onlyDirectories);
+  const workspace = indexWorkspace(files, ALL_COLLECTORS, settings, new SiblingLanguages(), onlyDirectories, projectFiles);
   const reports = await scanFiles(files, {
     settings,
     jobs: options.jobs,

@@ -16,6 +16,8 @@ interface IgnoreScope {
 
 export interface WalkResult {
   files: string[];
+  /** Project files (`Cargo.toml`…) named in `projectFileNames`, found in the same walk. */
+  projectFiles: string[];
   /** Paths given on the command line that do not exist or cannot be read. */
   errors: string[];
   /** Every path given was a directory: the files are a whole tree, not a pick. */
@@ -53,8 +55,13 @@ function ancestorScopes(directory: string): IgnoreScope[] {
  * following symlinks, honouring every .gitignore on the way and skipping SKIPPED_DIRECTORIES; a
  * file named explicitly is always included when its language is supported.
  */
-export function collectFiles(paths: readonly string[], cwd = process.cwd()): WalkResult {
+export function collectFiles(
+  paths: readonly string[],
+  cwd = process.cwd(),
+  projectFileNames: ReadonlySet<string> = new Set(),
+): WalkResult {
   const files = new Set<string>();
+  const projectFiles = new Set<string>();
   const errors: string[] = [];
   let onlyDirectories = true;
   const walk = (directory: string, inherited: IgnoreScope[]) => {
@@ -73,6 +80,8 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Wal
         if (!SKIPPED_DIRECTORIES.has(entry.name) && !isIgnored(scopes, full, true)) walk(full, scopes);
       } else if (entry.isFile() && isSupportedPath(entry.name) && !isIgnored(scopes, full, false)) {
         files.add(full);
+      } else if (entry.isFile() && projectFileNames.has(entry.name) && !isIgnored(scopes, full, false)) {
+        projectFiles.add(full);
       }
     }
   };
@@ -91,5 +100,5 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Wal
       if (isSupportedPath(full)) files.add(full);
     }
   }
-  return { files: [...files].sort(), errors, onlyDirectories };
+  return { files: [...files].sort(), projectFiles: [...projectFiles].sort(), errors, onlyDirectories };
 }

@@ -1,5 +1,6 @@
 import type { FactCollector } from '../engine/workspace';
+import { cargoCrates } from './cargo-crates';
 import { jniNatives } from './jni-natives';
 
 /** Every collector of workspace facts; rules read the facts through `context.workspace`. */
-export const ALL_COLLECTORS: readonly FactCollector[] = [jniNatives];
+export const ALL_COLLECTORS: readonly FactCollector[] = [jniNatives, cargoCrates];

@@ -75,8 +75,16 @@ export function indexWorkspace(
   settings: EngineSettings,
   siblings: SiblingLanguages,
   complete = true,
+  projectFiles: readonly string[] = [],
 ): WorkspaceIndex {
   const index = new WorkspaceIndex(collectors);
+  for (const file of projectFiles) {
+    try {
+      index.update(file, undefined, fs.readFileSync(file, 'utf8'));
+    } catch {
+      // unreadable project files state nothing
+    }
+  }
   for (const file of files) {
     let bytes: Buffer;
     try {

@@ -20,10 +20,22 @@ export interface WorkspaceFacts {
 /** Reads facts of some kinds from one file's text. Cheap: it runs on every file of a workspace. */
 export interface FactCollector {
   kinds: readonly string[];
+  /** Source files it reads, by language... */
   languages: readonly LanguageId[];
+  /** ...and project files it reads, by exact name (`Cargo.toml`, `binding.gyp`). */
+  fileNames?: readonly string[];
   /** Like a rule's triggers: files containing none of these are not read further. */
   triggers: readonly string[];
-  collect(text: string): { kind: string; value: string }[];
+  collect(text: string, file: string): { kind: string; value: string }[];
+}
+
+/** The project file names any of these collectors reads (the walk picks them up beside sources). */
+export function projectFileNames(collectors: readonly FactCollector[]): Set<string> {
+  return new Set(collectors.flatMap((collector) => collector.fileNames ?? []));
+}
+
+function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }
 
 const key = (kind: string, value: string) => `${kind}\0${value}`;
@@ -44,14 +56,19 @@ export class WorkspaceIndex implements WorkspaceFacts {
     this.isComplete = true;
   }
 
-  /** (Re)reads one file's facts, replacing what it stated before; true when they changed. */
-  update(file: string, language: LanguageId, text: string): boolean {
+  /**
+   * (Re)reads one file's facts, replacing what it stated before; true when they changed. A
+   * project file (no language) is read by the collectors that name it.
+   */
+  update(file: string, language: LanguageId | undefined, text: string): boolean {
     const before = (this.byFile.get(file) ?? []).join('\n');
     this.remove(file);
     const keys: string[] = [];
+    const name = baseName(file);
     for (const collector of this.collectors) {
-      if (!collector.languages.includes(language) || !collector.triggers.some((t) => text.includes(t))) continue;
-      for (const fact of collector.collect(text)) {
+      const reads = language ? collector.languages.includes(language) : (collector.fileNames?.includes(name) ?? false);
+      if (!reads || !collector.triggers.some((t) => text.includes(t))) continue;
+      for (const fact of collector.collect(text, file)) {
         if (!collector.kinds.includes(fact.kind)) throw new Error(`collector stated an undeclared fact kind ${fact.kind}`);
         keys.push(key(fact.kind, fact.value));
       }

@@ -7,7 +7,7 @@ import { SiblingLanguages } from '../engine/file-analysis';
 import { decodeSource } from '../engine/input';
 import { detectLanguage, type LanguageId } from '../engine/languages';
 import { DEFAULT_SETTINGS } from '../engine/settings';
-import { WorkspaceIndex } from '../engine/workspace';
+import { projectFileNames, WorkspaceIndex } from '../engine/workspace';
 
 /** Files read between turns of the event loop, so requests are answered while the index builds. */
 const FILES_PER_TURN = 25;
@@ -23,7 +23,14 @@ export class WorkspaceIndexer {
   private readonly openFiles = new Set<string>();
 
   async build(folders: readonly string[], isCancelled: () => boolean = () => false): Promise<number> {
-    const { files } = collectFiles(folders);
+    const { files, projectFiles } = collectFiles(folders, process.cwd(), projectFileNames(ALL_COLLECTORS));
+    for (const file of projectFiles) {
+      try {
+        this.index.update(file, undefined, fs.readFileSync(file, 'utf8'));
+      } catch {
+        // unreadable project files state nothing
+      }
+    }
     for (let i = 0; i < files.length; i++) {
       if (isCancelled()) return i;
       if (!this.openFiles.has(files[i])) this.readFromDisk(files[i]);

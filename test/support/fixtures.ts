@@ -4,7 +4,7 @@ import { ALL_COLLECTORS } from '../../server/collectors';
 import { indexWorkspace, SiblingLanguages } from '../../server/engine/file-analysis';
 import { isSupportedPath } from '../../server/engine/languages';
 import { DEFAULT_SETTINGS } from '../../server/engine/settings';
-import type { WorkspaceIndex } from '../../server/engine/workspace';
+import { projectFileNames, type WorkspaceIndex } from '../../server/engine/workspace';
 import { FIXTURES } from './paths';
 
 /** Every fixture source under test/fixtures, as a path relative to it, sorted. */
@@ -27,9 +27,9 @@ export function listFixtures(directory = FIXTURES): string[] {
  */
 export function fixtureWorkspace(relative: string): WorkspaceIndex {
   const directory = path.dirname(path.join(FIXTURES, relative));
-  const files = fs
-    .readdirSync(directory)
-    .filter((name) => isSupportedPath(name))
-    .map((name) => path.join(directory, name));
-  return indexWorkspace(files, ALL_COLLECTORS, DEFAULT_SETTINGS, new SiblingLanguages());
+  const names = fs.readdirSync(directory);
+  const projectNames = projectFileNames(ALL_COLLECTORS);
+  const files = names.filter((name) => isSupportedPath(name)).map((name) => path.join(directory, name));
+  const projectFiles = names.filter((name) => projectNames.has(name)).map((name) => path.join(directory, name));
+  return indexWorkspace(files, ALL_COLLECTORS, DEFAULT_SETTINGS, new SiblingLanguages(), true, projectFiles);
 }
