@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/rule';
 import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
+import cgoCallInLoop from './cgo/call-in-loop';
 import cgoGoPointerInCMemory from './cgo/go-pointer-in-c-memory';
 import cpythonApiWithoutGil from './cpython/api-without-gil';
 import cpythonBlockingCallHoldsGil from './cpython/blocking-call-holds-gil';
@@ -52,6 +53,7 @@ export const ALL_RULES: readonly Rule[] = [
   panamaUpcallStubOutlivesArena,
   panamaArenaMisuse,
   cgoGoPointerInCMemory,
+  cgoCallInLoop,
 ];
 
 export function findRule(id: string): Rule | undefined {
