@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/rule';
 import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
 import cgoCallInLoop from './cgo/call-in-loop';
+import cgoGoMemoryWithPointers from './cgo/go-memory-with-pointers';
 import cgoGoPointerInCMemory from './cgo/go-pointer-in-c-memory';
 import cpythonApiWithoutGil from './cpython/api-without-gil';
 import cpythonBlockingCallHoldsGil from './cpython/blocking-call-holds-gil';
@@ -54,6 +55,7 @@ export const ALL_RULES: readonly Rule[] = [
   panamaArenaMisuse,
   cgoGoPointerInCMemory,
   cgoCallInLoop,
+  cgoGoMemoryWithPointers,
 ];
 
 export function findRule(id: string): Rule | undefined {
