@@ -1,8 +1,10 @@
 import type { Rule } from '../engine/rule';
 import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
 import cgoCallInLoop from './cgo/call-in-loop';
+import cgoCstringNotFreed from './cgo/cstring-not-freed';
 import cgoGoMemoryWithPointers from './cgo/go-memory-with-pointers';
 import cgoGoPointerInCMemory from './cgo/go-pointer-in-c-memory';
+import cgoHandleNotDeleted from './cgo/handle-not-deleted';
 import cpythonApiWithoutGil from './cpython/api-without-gil';
 import cpythonBlockingCallHoldsGil from './cpython/blocking-call-holds-gil';
 import cpythonThreadWithoutGilState from './cpython/thread-without-gil-state';
@@ -56,6 +58,8 @@ export const ALL_RULES: readonly Rule[] = [
   cgoGoPointerInCMemory,
   cgoCallInLoop,
   cgoGoMemoryWithPointers,
+  cgoCstringNotFreed,
+  cgoHandleNotDeleted,
 ];
 
 export function findRule(id: string): Rule | undefined {
