@@ -2,7 +2,6 @@ import type { Rule } from '../engine/rule';
 import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
 import cgoCallInLoop from './cgo/call-in-loop';
 import cgoCstringNotFreed from './cgo/cstring-not-freed';
-import cgoExportGoPointer from './cgo/export-go-pointer';
 import cgoGoMemoryWithPointers from './cgo/go-memory-with-pointers';
 import cgoGoPointerInCMemory from './cgo/go-pointer-in-c-memory';
 import cgoHandleNotDeleted from './cgo/handle-not-deleted';
@@ -29,6 +28,8 @@ import jniUnimplementedNative from './jni/unimplemented-native';
 import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
 import panamaArenaMisuse from './panama/arena-misuse';
 import panamaUpcallStubOutlivesArena from './panama/upcall-stub-outlives-arena';
+import rustCstringTemporaryPointer from './rust/cstring-temporary-pointer';
+import rustMissingNoMangle from './rust/missing-no-mangle';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -61,7 +62,8 @@ export const ALL_RULES: readonly Rule[] = [
   cgoGoMemoryWithPointers,
   cgoCstringNotFreed,
   cgoHandleNotDeleted,
-  cgoExportGoPointer,
+  rustCstringTemporaryPointer,
+  rustMissingNoMangle,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -57,3 +57,6 @@ pub extern "C" fn greeter_log(name: *const c_char) {
     // SAFETY: owned lives until the end of this function.
     unsafe { puts(owned.as_ptr()) };
 }
+
+// Symbols C looks up by name; see exports.rs.
+pub mod exports;
