@@ -2,6 +2,7 @@ import type { Rule } from '../engine/rule';
 import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
 import cgoCallInLoop from './cgo/call-in-loop';
 import cgoCstringNotFreed from './cgo/cstring-not-freed';
+import cgoExportGoPointer from './cgo/export-go-pointer';
 import cgoGoMemoryWithPointers from './cgo/go-memory-with-pointers';
 import cgoGoPointerInCMemory from './cgo/go-pointer-in-c-memory';
 import cgoHandleNotDeleted from './cgo/handle-not-deleted';
@@ -62,6 +63,7 @@ export const ALL_RULES: readonly Rule[] = [
   cgoGoMemoryWithPointers,
   cgoCstringNotFreed,
   cgoHandleNotDeleted,
+  cgoExportGoPointer,
   rustCstringTemporaryPointer,
   rustMissingNoMangle,
 ];
