@@ -60,6 +60,3 @@ pub extern "C" fn greeter_log(name: *const c_char) {
 
 // Symbols C looks up by name; see exports.rs.
 pub mod exports;
-
-// Values and errors crossing the C ABI; see shapes.rs.
-pub mod shapes;
