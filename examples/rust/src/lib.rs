@@ -60,3 +60,6 @@ pub extern "C" fn greeter_log(name: *const c_char) {
 
 // Symbols C looks up by name; see exports.rs.
 pub mod exports;
+
+// The C API of a byte buffer; see buffer.rs.
+pub mod buffer;
