@@ -31,9 +31,9 @@ import panamaArenaMisuse from './panama/arena-misuse';
 import panamaUpcallStubOutlivesArena from './panama/upcall-stub-outlives-arena';
 import rustCstringTemporaryPointer from './rust/cstring-temporary-pointer';
 import rustMissingNoMangle from './rust/missing-no-mangle';
-import rustIntoRawWithoutFromRaw from './rust/into-raw-without-from-raw';
-import rustSafeFnDerefsRawPointer from './rust/safe-fn-derefs-raw-pointer';
-import rustUncheckedNullDeref from './rust/unchecked-null-deref';
+import rustHandWrittenBindings from './rust/hand-written-bindings';
+import rustMissingReprC from './rust/missing-repr-c';
+import rustPanicAcrossFfi from './rust/panic-across-ffi';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -69,9 +69,9 @@ export const ALL_RULES: readonly Rule[] = [
   cgoExportGoPointer,
   rustCstringTemporaryPointer,
   rustMissingNoMangle,
-  rustUncheckedNullDeref,
-  rustIntoRawWithoutFromRaw,
-  rustSafeFnDerefsRawPointer,
+  rustMissingReprC,
+  rustPanicAcrossFfi,
+  rustHandWrittenBindings,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -61,5 +61,5 @@ pub extern "C" fn greeter_log(name: *const c_char) {
 // Symbols C looks up by name; see exports.rs.
 pub mod exports;
 
-// The C API of a byte buffer; see buffer.rs.
-pub mod buffer;
+// Values and errors crossing the C ABI; see shapes.rs.
+pub mod shapes;
