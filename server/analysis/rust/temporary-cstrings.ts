@@ -10,8 +10,8 @@ const UNWRAPPERS = new Set(['unwrap', 'expect', 'unwrap_unchecked', 'unwrap_or_d
 const POINTER_CASTS = new Set(['cast', 'cast_mut', 'cast_const']);
 /** Methods on a collection that keep their argument. */
 const STORING_METHODS = new Set(['push', 'push_back', 'push_front', 'insert', 'extend', 'append', 'replace', 'set']);
-/** Function names that say the callee keeps what it receives. */
-const KEEPING_NAME = /(?:^|_)(?:register|store|retain|keep|stash|save|cache|install|attach)(?:_|$)|^(?:register|store|retain|keep|install)[A-Z]/;
+/** Function names that say the callee keeps what it receives (not `save`/`store`/`install`: `image_save(path)` only reads it). */
+const KEEPING_NAME = /(?:^|_)(?:register|retain|keep|stash)(?:_|$)|^(?:register|retain|keep)[A-Z]/;
 
 /** The method name and receiver of `receiver.method(...)`, if `call` has that shape. */
 export function methodCall(call: Node): { name: string; receiver: Node; args: Node[] } | undefined {
