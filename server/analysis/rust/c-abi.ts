@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
+import { externAbiOf } from './extern-functions';
 
 /**
  * The ABI string of an `extern_modifier` (`extern "C"` → `C`; a bare `extern` means C too), or
- * undefined when the node is none.
+ * undefined when the node is none. For functions, see externAbiOf.
  */
 export function abiOf(externModifier: Node | null | undefined): string | undefined {
   if (externModifier?.type !== 'extern_modifier') return undefined;
@@ -35,8 +36,7 @@ export function foreignAbiFunctions(root: Node): ExportedFunction[] {
   const functions: ExportedFunction[] = [];
   for (const item of root.descendantsOfType('function_item')) {
     if (!item) continue;
-    const modifiers = item.namedChildren.find((child) => child?.type === 'function_modifiers');
-    const abi = abiOf(modifiers?.namedChildren.find((child) => child?.type === 'extern_modifier'));
+    const abi = externAbiOf(item);
     const name = item.childForFieldName('name')?.text;
     const body = item.childForFieldName('body');
     if (isForeignAbi(abi) && name && body) functions.push({ node: item, name, abi, body });

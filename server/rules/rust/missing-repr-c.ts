@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { reprOf } from '../../analysis/rust/attributes';
+import { reprOf } from '../../analysis/rust/repr';
 import { foreignAbiFunctions, foreignBlocks } from '../../analysis/rust/c-abi';
 import { indentationOf } from '../../analysis/tree';
 import { defineRule, type RuleContext } from '../../engine/rule';

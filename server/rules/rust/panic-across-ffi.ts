@@ -1,4 +1,4 @@
-import { isTestOnly } from '../../analysis/rust/attributes';
+import { isTestOnly } from '../../analysis/rust/item-attributes';
 import { abiAllowsUnwinding, foreignAbiFunctions } from '../../analysis/rust/c-abi';
 import { firstPanic } from '../../analysis/rust/panics';
 import { defineRule } from '../../engine/rule';
