@@ -34,6 +34,9 @@ import rustMissingNoMangle from './rust/missing-no-mangle';
 import rustHandWrittenBindings from './rust/hand-written-bindings';
 import rustMissingReprC from './rust/missing-repr-c';
 import rustPanicAcrossFfi from './rust/panic-across-ffi';
+import rustIntoRawWithoutFromRaw from './rust/into-raw-without-from-raw';
+import rustSafeFnDerefsRawPointer from './rust/safe-fn-derefs-raw-pointer';
+import rustUncheckedNullDeref from './rust/unchecked-null-deref';
 
 /** Every rule FFI Lens ships, in catalogue order. A rule exists for users once it is listed here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -72,6 +75,9 @@ export const ALL_RULES: readonly Rule[] = [
   rustMissingReprC,
   rustPanicAcrossFfi,
   rustHandWrittenBindings,
+  rustUncheckedNullDeref,
+  rustIntoRawWithoutFromRaw,
+  rustSafeFnDerefsRawPointer,
 ];
 
 export function findRule(id: string): Rule | undefined {

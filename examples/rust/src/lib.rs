@@ -63,3 +63,6 @@ pub mod exports;
 
 // Values and errors crossing the C ABI; see shapes.rs.
 pub mod shapes;
+
+// The C API of a byte buffer; see buffer.rs.
+pub mod buffer;
