@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/rule';
 import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
+import cgoBlockingCallPerRequest from './cgo/blocking-call-per-request';
 import cgoCallInLoop from './cgo/call-in-loop';
 import cgoCstringNotFreed from './cgo/cstring-not-freed';
 import cgoExportGoPointer from './cgo/export-go-pointer';
@@ -78,6 +79,7 @@ export const ALL_RULES: readonly Rule[] = [
   rustUncheckedNullDeref,
   rustIntoRawWithoutFromRaw,
   rustSafeFnDerefsRawPointer,
+  cgoBlockingCallPerRequest,
 ];
 
 export function findRule(id: string): Rule | undefined {

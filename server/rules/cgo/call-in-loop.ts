@@ -2,7 +2,9 @@ import type { Node } from 'web-tree-sitter';
 import { crossingCFunction, preambleTypedefs } from '../../analysis/go/c-calls';
 import { importsC } from '../../analysis/go/cgo';
 import { shortText, unparenthesize } from '../../analysis/go/expressions';
-import { GO_FUNCTIONS } from '../../analysis/go/local-bindings';
+import { isChannel } from '../../analysis/go/channels';
+import { fileBindings } from '../../analysis/go/file-bindings';
+import { GO_FUNCTIONS, type LocalBindings } from '../../analysis/go/local-bindings';
 import { defineRule } from '../../engine/rule';
 
 /** Loops with at most this many iterations, written as a constant, are not worth batching. */
@@ -79,13 +81,14 @@ interface Loop {
 }
 
 /** A range loop or a counted loop (with a condition); undefined for `for {}` and `for cond {}`. */
-function describeLoop(loop: Node, constants: ReadonlyMap<string, number>): Loop | undefined {
+function describeLoop(loop: Node, constants: ReadonlyMap<string, number>, bindings: LocalBindings): Loop | undefined {
   const clause = loop.namedChildren.find((child) => child.type === 'for_clause' || child.type === 'range_clause');
   if (!clause) return undefined;
   if (clause.type === 'range_clause') {
     const left = clause.childForFieldName('left');
     const right = clause.childForFieldName('right');
-    if (!right) return undefined;
+    // A worker ranging over a channel handles jobs as they arrive: nothing to batch.
+    if (!right || isChannel(right, bindings)) return undefined;
     const names = left?.namedChildren.map((child) => child.text).filter((name) => name !== '_') ?? [];
     const variable = names[names.length - 1] ?? shortText(right, 32);
     const count = constantValue(right, constants);
@@ -127,12 +130,13 @@ export default defineRule({
     if (!importsC(context.root)) return;
     const typedefs = context.shared(preambleTypedefs);
     const constants = context.shared(fileConstants);
+    const bindings = context.shared(fileBindings);
     // Per loop, its C calls in document order; reported at the first one when one of them is a real C function.
     const loops = new Map<number, { loop: Loop; calls: { call: Node; name: string }[] }>();
     for (const call of context.root.descendantsOfType('call_expression')) {
       const name = crossingCFunction(call, typedefs);
       if (name === undefined || CLEANUP.test(name)) continue;
-      const loop = enclosingBatchableLoop(call, constants);
+      const loop = enclosingBatchableLoop(call, constants, bindings);
       if (!loop) continue;
       const entry = loops.get(loop.node.id) ?? { loop, calls: [] };
       entry.calls.push({ call, name });
@@ -150,7 +154,7 @@ export default defineRule({
  * The innermost range or counted loop around `call` in the same function, unless the call sits in
  * the loop's header, on an early-exit path, or only inside loops with a small constant bound.
  */
-function enclosingBatchableLoop(call: Node, constants: ReadonlyMap<string, number>): (Loop & { node: Node }) | undefined {
+function enclosingBatchableLoop(call: Node, constants: ReadonlyMap<string, number>, bindings: LocalBindings): (Loop & { node: Node }) | undefined {
   let child: Node = call;
   for (let node = call.parent; node; child = node, node = node.parent) {
     if (GO_FUNCTIONS.includes(node.type)) return undefined;
@@ -158,7 +162,7 @@ function enclosingBatchableLoop(call: Node, constants: ReadonlyMap<string, numbe
     if (node.type === 'if_statement' && child.id === node.childForFieldName('alternative')?.id && child.type === 'block' && endsEarly(child)) return undefined;
     if (node.type !== 'for_statement') continue;
     if (child.id !== node.childForFieldName('body')?.id) continue;
-    const loop = describeLoop(node, constants);
+    const loop = describeLoop(node, constants, bindings);
     if (!loop || loop.small) continue;
     return { ...loop, node };
   }

@@ -2,7 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { crossingCFunction, preambleTypedefs } from '../../analysis/go/c-calls';
 import { definedCTypes, importsC } from '../../analysis/go/cgo';
 import { argumentOfCall, callArguments, pointerConversion, shortText, unaryOperator, unparenthesize } from '../../analysis/go/expressions';
-import { LocalBindings } from '../../analysis/go/local-bindings';
+import { fileBindings } from '../../analysis/go/file-bindings';
+import type { LocalBindings } from '../../analysis/go/local-bindings';
 import { fileTypes, pointerContent, type PointerContent } from '../../analysis/go/pointer-content';
 import { isCType } from '../../analysis/go/cgo';
 import { defineRule, type RuleContext } from '../../engine/rule';
@@ -15,8 +16,8 @@ interface FileFacts {
   cTypeNames: Set<string>;
 }
 
-function fileFacts(root: Node): FileFacts {
-  return { bindings: new LocalBindings(root), types: fileTypes(root), cTypeNames: definedCTypes(root) };
+function typeFacts(root: Node): Pick<FileFacts, 'types' | 'cTypeNames'> {
+  return { types: fileTypes(root), cTypeNames: definedCTypes(root) };
 }
 
 /** Strips `unsafe.Pointer(x)`, `(*C.T)(x)`, `(*T)(x)` and parentheses: the Go expression underneath. */
@@ -129,7 +130,7 @@ export default defineRule({
   triggers: ['"C"', '`C`'],
   check(context) {
     if (!importsC(context.root)) return;
-    const facts = context.shared(fileFacts);
+    const facts: FileFacts = { ...context.shared(typeFacts), bindings: context.shared(fileBindings) };
     const typedefs = context.shared(preambleTypedefs);
     const seen = new Set<number>();
     for (const call of context.root.descendantsOfType('call_expression')) {
