@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { externAbi, isExportedToC } from './c-callable-functions';
+import { isExportedToC } from './c-callable-functions';
+import { externAbiOf } from './extern-functions';
 import { calledMethod, calledPath, methodReceiver, unparenthesize } from './raw-pointer-dereferences';
 
 /** The owners whose `into_raw` pointer can only be freed by the matching `from_raw`. */
@@ -85,7 +86,7 @@ function isForeignCall(call: Node, foreign: Set<string>): boolean {
 }
 
 function isCallableFromC(fn: Node | undefined): boolean {
-  return fn !== undefined && (isExportedToC(fn) || externAbi(fn) !== undefined);
+  return fn !== undefined && (isExportedToC(fn) || externAbiOf(fn) !== undefined);
 }
 
 /** The outermost expression that still is the same pointer: through casts, parentheses and `.cast()`. */

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { externAbi, functionItems, isPlainPub, isUnsafeFunction, rawPointerParameters } from '../../analysis/rust/c-callable-functions';
+import { functionItems, isUnsafeFunction, rawPointerParameters } from '../../analysis/rust/c-callable-functions';
+import { externAbiOf, isPublic } from '../../analysis/rust/extern-functions';
 import { isInUnsafeBlock, pointerDereferences } from '../../analysis/rust/raw-pointer-dereferences';
 import { defineRule } from '../../engine/rule';
 
@@ -9,7 +10,7 @@ function isApiFunction(fn: Node): boolean {
   if (parent?.type === 'source_file') return true;
   if (parent?.type !== 'declaration_list') return false;
   const owner = parent.parent;
-  if (owner?.type === 'mod_item') return isPlainPub(owner);
+  if (owner?.type === 'mod_item') return isPublic(owner);
   return owner?.type === 'impl_item' && owner.childForFieldName('trait') === null && !isUnsafeImpl(owner);
 }
 
@@ -31,7 +32,7 @@ export default defineRule({
   triggers: ['*const', '*mut'],
   check(context) {
     for (const fn of functionItems(context.root)) {
-      if (!isPlainPub(fn) || isUnsafeFunction(fn) || externAbi(fn) !== undefined || !isApiFunction(fn)) continue;
+      if (!isPublic(fn) || isUnsafeFunction(fn) || externAbiOf(fn) !== undefined || !isApiFunction(fn)) continue;
       const name = fn.childForFieldName('name');
       if (!name) continue;
       for (const parameter of rawPointerParameters(fn)) {
