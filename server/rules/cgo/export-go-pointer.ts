@@ -98,7 +98,7 @@ export default defineRule({
   id: 'cgo/export-go-pointer',
   languages: ['go'],
   severity: 'error',
-  questions: [21, 5],
+  questions: [24, 21],
   description: 'A function exported to C with //export returns Go memory (a pointer, slice, string, map…) or takes a map, channel, func or interface C cannot build.',
   messages: {
     result:
