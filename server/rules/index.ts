@@ -31,11 +31,11 @@ import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
 import panamaArenaMisuse from './panama/arena-misuse';
 import panamaUpcallStubOutlivesArena from './panama/upcall-stub-outlives-arena';
 import rustCstringTemporaryPointer from './rust/cstring-temporary-pointer';
-import rustMissingNoMangle from './rust/missing-no-mangle';
 import rustHandWrittenBindings from './rust/hand-written-bindings';
+import rustIntoRawWithoutFromRaw from './rust/into-raw-without-from-raw';
+import rustMissingNoMangle from './rust/missing-no-mangle';
 import rustMissingReprC from './rust/missing-repr-c';
 import rustPanicAcrossFfi from './rust/panic-across-ffi';
-import rustIntoRawWithoutFromRaw from './rust/into-raw-without-from-raw';
 import rustSafeFnDerefsRawPointer from './rust/safe-fn-derefs-raw-pointer';
 import rustUncheckedNullDeref from './rust/unchecked-null-deref';
 
@@ -71,6 +71,7 @@ export const ALL_RULES: readonly Rule[] = [
   cgoCstringNotFreed,
   cgoHandleNotDeleted,
   cgoExportGoPointer,
+  cgoBlockingCallPerRequest,
   rustCstringTemporaryPointer,
   rustMissingNoMangle,
   rustMissingReprC,
@@ -79,7 +80,6 @@ export const ALL_RULES: readonly Rule[] = [
   rustUncheckedNullDeref,
   rustIntoRawWithoutFromRaw,
   rustSafeFnDerefsRawPointer,
-  cgoBlockingCallPerRequest,
 ];
 
 export function findRule(id: string): Rule | undefined {
