@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { calleeName } from './calls';
 import { variablesDeclaredBy } from './declarations';
 import { isNullPointerConstant, stripCasts, stripParentheses } from './expressions';
+import type { PairedStatements } from './exit-paths';
 import { enclosingFunction, walkBody } from './functions';
 
 /*
@@ -265,4 +266,17 @@ export function testsPendingException(statement: Node): boolean {
 export function* everyNode(body: Node): Generator<Node> {
   yield* walkBody(body);
   for (const lambda of body.descendantsOfType('lambda_expression')) if (lambda) yield* walkBody(lambda);
+}
+
+/** The Get statement opens the buffer, a statement that is its matching Release closes it. */
+export function releasePairing(buffer: BorrowedBuffer, getStatement: Node): PairedStatements {
+  return {
+    isOpen: (node) => node.id === getStatement.id,
+    isClose: (node) => {
+      if (node.type !== 'expression_statement') return false;
+      const expression = node.namedChildren.find((child) => child?.type !== 'comment');
+      return expression !== undefined && expression !== null && isReleaseOf(stripCasts(expression), buffer);
+    },
+    mentionsClose: (node) => node.descendantsOfType('call_expression').some((call) => call !== null && isReleaseOf(call, buffer)),
+  };
 }

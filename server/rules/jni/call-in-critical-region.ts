@@ -1,14 +1,13 @@
 import { calleeName } from '../../analysis/c/calls';
 import { blockingReason } from '../../analysis/c/blocking-functions';
-import { ExitPaths, type PairedStatements } from '../../analysis/c/exit-paths';
-import { stripCasts } from '../../analysis/c/expressions';
+import { ExitPaths } from '../../analysis/c/exit-paths';
 import { readDefinedFunctions, resolveFunction, walkBody, type DefinedFunction } from '../../analysis/c/functions';
 import {
   CRITICAL_FUNCTIONS,
   isInNullBranch,
   isJniCall,
-  isReleaseOf,
   readBorrowedBuffers,
+  releasePairing,
   statementHolding,
 } from '../../analysis/c/jni-borrowed-buffers';
 import { defineRule, type RuleContext } from '../../engine/rule';
@@ -83,15 +82,7 @@ function checkRegions(context: RuleContext): void {
   for (const buffer of context.shared(readBorrowedBuffers)) {
     const { statement, body } = buffer;
     if (!buffer.critical || !statement || !body || body.type !== 'compound_statement') continue;
-    const pair: PairedStatements = {
-      isOpen: (node) => node.id === statement.id,
-      isClose: (node) => {
-        if (node.type !== 'expression_statement') return false;
-        const expression = node.namedChildren.find((child) => child?.type !== 'comment');
-        return expression !== undefined && expression !== null && isReleaseOf(stripCasts(expression), buffer);
-      },
-      mentionsClose: (node) => node.descendantsOfType('call_expression').some((call) => call !== null && isReleaseOf(call, buffer)),
-    };
+    const pair = releasePairing(buffer, statement);
     const paths = new ExitPaths(body, pair);
     const array = buffer.source ?? 'the array';
     const instead = buffer.getName === 'GetStringCritical' ? INSTEAD_STRING : INSTEAD_ARRAY;

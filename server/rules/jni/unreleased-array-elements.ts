@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { calleeName } from '../../analysis/c/calls';
 import { variablesDeclaredBy } from '../../analysis/c/declarations';
-import { ExitPaths, type PairedStatements } from '../../analysis/c/exit-paths';
-import { stripCasts, stripParentheses } from '../../analysis/c/expressions';
+import { ExitPaths } from '../../analysis/c/exit-paths';
+import { stripParentheses } from '../../analysis/c/expressions';
 import { readDefinedFunctions, readFunctionDefinition, resolveFunction, walkBody, displayName, type DefinedFunction } from '../../analysis/c/functions';
 import {
   everyNode,
@@ -12,6 +12,7 @@ import {
   isJniCall,
   isReleaseOf,
   readBorrowedBuffers,
+  releasePairing,
   testsPendingException,
   type BorrowedBuffer,
   localNames,
@@ -189,15 +190,7 @@ function checkBuffers(context: RuleContext): void {
     let locals = localsByBody.get(body.id);
     if (!locals) localsByBody.set(body.id, (locals = localNames(body)));
     if (escapes(pointer, body, context.root, functions, locals)) continue;
-    const pair: PairedStatements = {
-      isOpen: (node) => node.id === statement.id,
-      isClose: (node) => {
-        if (node.type !== 'expression_statement') return false;
-        const expression = node.namedChildren.find((child) => child?.type !== 'comment');
-        return expression !== undefined && expression !== null && isReleaseOf(stripCasts(expression), buffer);
-      },
-      mentionsClose: (node) => node.descendantsOfType('call_expression').some((call) => call !== null && isReleaseOf(call, buffer)),
-    };
+    const pair = releasePairing(buffer, statement);
     const data = {
       function: functionLabel(fn),
       pointer,
