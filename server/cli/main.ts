@@ -9,6 +9,7 @@ import { formatText } from './formats/text';
 import { toJsonFindings } from './formats/json';
 import { toSarif } from './formats/sarif';
 import { scanFiles } from './scan-pool';
+import { productVersion } from '../version';
 import { collectFiles } from './walk';
 
 export const EXIT_CLEAN = 0;
@@ -163,7 +164,7 @@ function listRules(args: string[], io: CliIo): number {
 
 /** Runs the CLI and returns its exit status; never calls process.exit itself. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const version = (require('../../../package.json') as { version: string }).version;
+  const version = productVersion();
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -17,6 +17,7 @@ import { DIAGNOSTIC_SOURCE, toDiagnostic, toLspRange, type DiagnosticData } from
 import { hoverMarkdown } from './hover';
 import { OpenDocuments } from './open-documents';
 import { SettingsStore } from './settings-store';
+import { productVersion } from '../version';
 import { WorkspaceIndexer } from './workspace-indexer';
 
 export const OPEN_QUESTION_COMMAND = 'ffiLens.openQuestion';
@@ -86,7 +87,7 @@ export function startServer(connection: Connection, contentRoot = defaultContent
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         ...(options.opensQuestionsItself ? {} : { executeCommandProvider: { commands: [OPEN_QUESTION_COMMAND] } }),
       },
-      serverInfo: { name: 'ffi-lens', version: (require('../../../package.json') as { version: string }).version },
+      serverInfo: { name: 'ffi-lens', version: productVersion() },
     };
   });
 
