@@ -1,9 +1,18 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  TransportKind,
+  WorkDoneProgress,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 
 const LANGUAGES = ['python', 'go', 'java', 'rust', 'c', 'cpp'];
 const OPEN_QUESTION = 'ffiLens.openQuestion';
+const BROWSE_QUESTIONS = 'ffiLens.browseQuestions';
+const SCAN_WORKSPACE = 'ffiLens.scanWorkspace';
 const DIAGNOSTIC_SOURCE = 'ffi-lens';
 
 let client: LanguageClient | undefined;
@@ -68,12 +77,77 @@ async function openQuestion(context: vscode.ExtensionContext, output: vscode.Log
   await vscode.commands.executeCommand('markdown.showPreview', uri);
 }
 
+interface ScanSummary {
+  files: number;
+  findings: number;
+  filesWithFindings: number;
+  problems: number;
+  cancelled: boolean;
+}
+
+/**
+ * Asks the server to check every file of the workspace: a cancellable progress notification and
+ * a status bar item while it runs; the findings land in the Problems panel.
+ */
+async function scanWorkspace(output: vscode.LogOutputChannel, statusBar: vscode.StatusBarItem): Promise<void> {
+  const running = client;
+  if (!running?.isRunning()) {
+    void vscode.window.showErrorMessage('FFI Lens: the language server is not running; see the "FFI Lens" output.');
+    return;
+  }
+  statusBar.text = '$(sync~spin) FFI Lens: scanning';
+  statusBar.tooltip = 'FFI Lens is checking every file of the workspace';
+  statusBar.command = 'ffiLens.showOutput';
+  statusBar.show();
+  const token = `ffi-lens-scan-${Date.now()}`;
+  try {
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'FFI Lens: scanning the workspace', cancellable: true },
+      async (progress, cancellation) => {
+        let reported = 0;
+        const listener = running.onProgress(WorkDoneProgress.type, token, (value) => {
+          if (value.kind === 'end') return;
+          const percentage = value.percentage ?? reported;
+          progress.report({ message: value.message, increment: percentage - reported });
+          statusBar.text = `$(sync~spin) FFI Lens: scanning ${percentage}%`;
+          reported = percentage;
+        });
+        try {
+          return (await running.sendRequest(
+            ExecuteCommandRequest.type,
+            { command: SCAN_WORKSPACE, arguments: [], workDoneToken: token },
+            cancellation,
+          )) as ScanSummary;
+        } finally {
+          listener.dispose();
+        }
+      },
+    );
+    const text = `${summary.findings} finding${summary.findings === 1 ? '' : 's'} in ${summary.filesWithFindings} of ${summary.files} files`;
+    output.info(`workspace scan ${summary.cancelled ? 'cancelled' : 'done'}: ${text}`);
+    if (summary.cancelled) void vscode.window.showInformationMessage(`FFI Lens: scan cancelled (${text} so far).`);
+    else void vscode.window.showInformationMessage(`FFI Lens: ${text}.`);
+  } catch (error) {
+    output.info(`workspace scan stopped: ${String(error)}`);
+  } finally {
+    statusBar.hide();
+  }
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('FFI Lens', { log: true });
+  const statusBar = vscode.window.createStatusBarItem('ffiLens.scan', vscode.StatusBarAlignment.Left);
+  statusBar.name = 'FFI Lens scan';
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand(OPEN_QUESTION, (argument?: unknown) => openQuestion(context, output, argument)),
     vscode.commands.registerCommand('ffiLens.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand(BROWSE_QUESTIONS, async () => {
+      const question = await pickQuestion(context, []);
+      if (question !== undefined) await openQuestion(context, output, question);
+    }),
+    statusBar,
+    vscode.commands.registerCommand(SCAN_WORKSPACE, () => scanWorkspace(output, statusBar)),
   );
 
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -87,7 +161,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language },
     ]),
     outputChannel: output,
-    initializationOptions: { opensQuestionsItself: true },
+    initializationOptions: { opensQuestionsItself: true, clientCommands: [SCAN_WORKSPACE] },
   };
   client = new LanguageClient('ffiLens', 'FFI Lens', serverOptions, clientOptions);
   try {

@@ -94,7 +94,12 @@ export function collectFiles(
       errors.push(`${given}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}`);
       continue;
     }
-    if (stat.isDirectory()) walk(full, ancestorScopes(full));
+    if (stat.isDirectory()) {
+      // A directory named explicitly (a workspace folder, a scan root) is scanned even when an
+      // enclosing repository ignores it, as a file named explicitly is; its own .gitignores count.
+      const ancestors = ancestorScopes(full);
+      walk(full, isIgnored(ancestors, full, true) ? [] : ancestors);
+    }
     else {
       onlyDirectories = false;
       if (isSupportedPath(full)) files.add(full);

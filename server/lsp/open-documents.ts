@@ -113,6 +113,10 @@ export class OpenDocuments {
     return findings.filter((f) => before(f.range.start, position) && before(position, f.range.end));
   }
 
+  isOpen(uri: string): boolean {
+    return this.documents.has(uri);
+  }
+
   findings(uri: string): readonly Finding[] {
     return this.documents.get(uri)?.findings ?? [];
   }

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -5,13 +6,17 @@ import {
   MessageType,
   ShowMessageNotification,
   TextDocumentSyncKind,
+  type CancellationToken,
   type CodeAction,
   type Connection,
+  type WorkDoneProgressReporter,
+  type WorkDoneProgressServerReporter,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { defaultContentRoot, KnowledgeBase } from '../content/knowledge-base';
 import { Engine } from '../engine/engine';
 import type { Finding } from '../engine/findings';
+import { DEFAULT_SETTINGS } from '../engine/settings';
 import { ALL_RULES } from '../rules';
 import { DIAGNOSTIC_SOURCE, toDiagnostic, toLspRange, type DiagnosticData } from './diagnostics';
 import { hoverMarkdown } from './hover';
@@ -19,13 +24,18 @@ import { OpenDocuments } from './open-documents';
 import { SettingsStore } from './settings-store';
 import { productVersion } from '../version';
 import { WorkspaceIndexer } from './workspace-indexer';
+import { WorkspaceScan, type ScanSummary } from './workspace-scan';
 
 export const OPEN_QUESTION_COMMAND = 'ffiLens.openQuestion';
+/** Checks every file of the workspace folders; answers a ScanSummary. Reports work-done progress. */
+export const SCAN_WORKSPACE_COMMAND = 'ffiLens.scanWorkspace';
 
 /** What a client may say in `initializationOptions`. */
 interface InitializationOptions {
   /** The client opens question pages itself (the VS Code extension shows a markdown preview). */
   opensQuestionsItself?: boolean;
+  /** Commands the client registers under the same id and sends here itself (e.g. with its own progress UI). */
+  clientCommands?: string[];
   debounceMs?: number;
   /** Settings for clients that support neither workspace/configuration nor pushed settings. */
   settings?: unknown;
@@ -50,13 +60,19 @@ export function startServer(connection: Connection, contentRoot = defaultContent
   let documents: OpenDocuments | undefined;
   let settings: SettingsStore | undefined;
   let pullsConfiguration = false;
+  let supportsProgress = false;
   const workspace = new WorkspaceIndexer();
+  const scan = new WorkspaceScan(engine, async () => {
+    await workspace.build(workspaceFolders, () => shuttingDown);
+    return workspace.index;
+  });
   let workspaceFolders: string[] = [];
   let shuttingDown = false;
 
   connection.onInitialize((params): InitializeResult => {
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
+    supportsProgress = params.capabilities.window?.workDoneProgress === true;
     const folderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folderUris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
     settings = new SettingsStore(
@@ -85,7 +101,14 @@ export function startServer(connection: Connection, contentRoot = defaultContent
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-        ...(options.opensQuestionsItself ? {} : { executeCommandProvider: { commands: [OPEN_QUESTION_COMMAND] } }),
+        // A command advertised here is registered by the client library under its id: leave out
+        // the ones the client registers itself, or the two registrations collide.
+        executeCommandProvider: {
+          commands: [OPEN_QUESTION_COMMAND, SCAN_WORKSPACE_COMMAND].filter(
+            (command) =>
+              !(options.clientCommands ?? []).includes(command) && !(command === OPEN_QUESTION_COMMAND && options.opensQuestionsItself),
+          ),
+        },
       },
       serverInfo: { name: 'ffi-lens', version: productVersion() },
     };
@@ -118,9 +141,10 @@ export function startServer(connection: Connection, contentRoot = defaultContent
     documents?.recheckAll();
   });
 
-  connection.onDidOpenTextDocument(({ textDocument }) =>
-    documents?.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text),
-  );
+  connection.onDidOpenTextDocument(({ textDocument }) => {
+    scan.forget(textDocument.uri);
+    documents?.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
+  });
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) =>
     documents?.change(
       textDocument.uri,
@@ -181,7 +205,12 @@ export function startServer(connection: Connection, contentRoot = defaultContent
     return actions;
   });
 
-  connection.onExecuteCommand(async ({ command, arguments: args }) => {
+  connection.onExecuteCommand(async ({ command, arguments: args, workDoneToken }, token, workDone) => {
+    if (command === SCAN_WORKSPACE_COMMAND) {
+      // Progress goes to the client's token if it sent one, else to one the server creates.
+      const progress = workDoneToken !== undefined || !supportsProgress ? workDone : await connection.window.createWorkDoneProgress();
+      return scanWorkspace(token, progress);
+    }
     if (command !== OPEN_QUESTION_COMMAND) return null;
     const question = Number(args?.[0]);
     if (!knowledge.question(question)) {
@@ -193,6 +222,38 @@ export function startServer(connection: Connection, contentRoot = defaultContent
     }
     return connection.window.showDocument({ uri: pathToFileURL(knowledge.questionFile(question)).href, takeFocus: true });
   });
+
+  async function scanWorkspace(token: CancellationToken, progress: WorkDoneProgressReporter | WorkDoneProgressServerReporter): Promise<ScanSummary> {
+    // a progress the server created is cancelled through its own token
+    const serverCancelled = 'token' in progress ? progress.token : undefined;
+    progress.begin('FFI Lens: scanning the workspace', 0, undefined, true);
+    let lastPercent = -1;
+    try {
+      const summary = await scan.run(
+        workspaceFolders,
+        {
+          isOpen: (uri) => documents?.isOpen(uri) ?? false,
+          publish: (uri, findings) =>
+            void connection.sendDiagnostics({ uri, diagnostics: findings.map((f) => toDiagnostic(f, knowledge)) }),
+          settingsFor: (uri) => settings?.get(uri) ?? Promise.resolve(DEFAULT_SETTINGS),
+          progress: (done, total, file) => {
+            const percent = total === 0 ? 100 : Math.floor((done * 100) / total);
+            if (percent === lastPercent) return;
+            lastPercent = percent;
+            progress.report(percent, file ? `${done}/${total} ${path.basename(file)}` : `${total} files`);
+          },
+          log: (message) => connection.console.info(message),
+        },
+        () => shuttingDown || token.isCancellationRequested || serverCancelled?.isCancellationRequested === true,
+      );
+      connection.console.info(
+        `scan ${summary.cancelled ? 'cancelled' : 'done'}: ${summary.files} files, ${summary.findings} findings in ${summary.filesWithFindings} files, ${summary.problems} problems`,
+      );
+      return summary;
+    } finally {
+      progress.done();
+    }
+  }
 
   connection.onShutdown(() => {
     shuttingDown = true;

@@ -22,7 +22,15 @@ export class WorkspaceIndexer {
   private readonly siblings = new SiblingLanguages();
   private readonly openFiles = new Set<string>();
 
-  async build(folders: readonly string[], isCancelled: () => boolean = () => false): Promise<number> {
+  private built: Promise<number> | undefined;
+
+  /** Reads the workspace folders once (later calls share the first read). */
+  build(folders: readonly string[], isCancelled: () => boolean = () => false): Promise<number> {
+    this.built ??= this.read(folders, isCancelled);
+    return this.built;
+  }
+
+  private async read(folders: readonly string[], isCancelled: () => boolean): Promise<number> {
     const { files, projectFiles } = collectFiles(folders, process.cwd(), projectFileNames(ALL_COLLECTORS));
     for (const file of projectFiles) {
       try {

@@ -150,6 +150,10 @@ describe('ffi-lens scan', () => {
     assert.deepEqual(JSON.parse(stdout).map((f: { file: string }) => f.file), ['app/bad.py']);
     const explicit = await cli(['scan', 'generated/bad.py', '--format', 'json'], root);
     assert.equal(JSON.parse(explicit.stdout).length, 1, 'a file named on the command line is scanned even if ignored');
+    const namedDirectory = await cli(['scan', 'generated', '--format', 'json'], root);
+    assert.equal(JSON.parse(namedDirectory.stdout).length, 1, 'so is a directory named on the command line (a workspace folder)');
+    const belowNamed = await cli(['scan', 'app/sub', '--format', 'json'], root);
+    assert.equal(JSON.parse(belowNamed.stdout).length, 0, 'while the enclosing .gitignore still applies below a directory it does not ignore');
   });
 
   test('bad input gets a notice and loses no finding elsewhere', async () => {

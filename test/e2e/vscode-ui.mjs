@@ -23,6 +23,8 @@ const CHECKS = [
   'command palette: Open Related Interview Question opens a markdown preview',
   'quick fix via Ctrl+. and Enter inserts the restype line and clears the squiggle',
   'FFI Lens output channel shows the server started',
+  'command palette: Scan Workspace lists a never-opened file in the Problems panel',
+  'command palette: Browse Questions searches all pages and opens the pick',
 ];
 
 const checks = new Checks('vscode-ui');
@@ -282,6 +284,42 @@ async function run() {
     await page.keyboard.press('Enter');
     await page.locator('.panel .monaco-editor .view-lines').filter({ hasText: 'FFI Lens language server started.' }).first().waitFor({ timeout: STEP_MS });
     await shot('output-channel');
+  });
+
+  // 9. Scan Workspace: a file no editor opened gets its findings in the Problems panel
+  await checks.check(CHECKS[8], async () => {
+    await dismiss();
+    await (await quickInput('Control+Shift+P', 'FFI Lens: Scan Workspace', 'FFI Lens: Scan Workspace')).waitFor();
+    await page.keyboard.press('Enter');
+    const done = page.locator('.notifications-toasts').filter({ hasText: /FFI Lens: \d+ findings? in \d+ of \d+ files/ }).first();
+    await done.waitFor({ timeout: STEP_MS });
+    const summary = plain(await done.innerText()).replace(/\s+/g, ' ').trim();
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'never_opened.py' }).first();
+    await row.waitFor({ timeout: STEP_MS });
+    await shot('scan-workspace');
+    assert(/1 finding in 1 of 2 files/.test(summary), `scan summary: ${summary}`);
+    return summary;
+  });
+
+  // 10. Browse Questions: a searchable pick of every page
+  await checks.check(CHECKS[9], async () => {
+    await dismiss();
+    await (await quickInput('Control+Shift+P', 'FFI Lens: Browse Questions', 'FFI Lens: Browse Questions')).waitFor();
+    await page.keyboard.press('Enter');
+    const picks = page.locator('.quick-input-list .monaco-list-row');
+    await picks.first().waitFor({ state: 'visible', timeout: STEP_MS });
+    const total = await page.locator('.quick-input-list').getAttribute('aria-rowcount').catch(() => null);
+    await page.keyboard.type('restype');
+    await picks.filter({ hasText: /restype/ }).first().waitFor({ timeout: STEP_MS });
+    const items = (await picks.allInnerTexts()).map((t) => plain(t).replace(/\s+/g, ' ').trim());
+    await shot('browse-questions');
+    // the quick pick matches fuzzily: the best match comes first, and the list is filtered
+    assert(/restype/.test(items[0] ?? '') && items.length < Number(total ?? 40), `filtered picks of ${total}: ${JSON.stringify(items)}`);
+    const question = /^Q\d+/.exec(items[0])[0];
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab').filter({ hasText: `Preview ${question}.md` }).first().waitFor({ state: 'visible', timeout: STEP_MS });
+    return `"restype" -> ${items.length} picks; opened ${question}`;
   });
 }
 
