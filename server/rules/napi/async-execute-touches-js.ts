@@ -1,0 +1,65 @@
+import {
+  findAsyncExecuteCallbacks,
+  findWorkerExecutes,
+  firstJsThreadUse,
+  readNapiNames,
+  routineName,
+  workerClassesIn,
+  type ExecuteCallback,
+} from '../../analysis/c/napi-threads';
+import { readDefinedFunctions } from '../../analysis/c/functions';
+import { readFileScope } from '../../analysis/c/scope';
+import { NAPI_ASYNC_WORKER } from '../../collectors/napi-async-workers';
+import { defineRule } from '../../engine/rule';
+
+const MOVE_TO_COMPLETE =
+  'keep only C work and plain data there and build JavaScript values in the complete callback, or pass results to JavaScript through a napi_threadsafe_function.';
+const MOVE_TO_ON_OK =
+  'keep plain C++ data in members there (report failures with SetError) and use JavaScript values in OnOK()/OnError(), or send progress through the ExecutionProgress.';
+
+export default defineRule({
+  id: 'napi/async-execute-touches-js',
+  languages: ['c', 'cpp'],
+  severity: 'error',
+  questions: [29],
+  description:
+    'The execute callback of napi_create_async_work, or the Execute() of a Napi::AsyncWorker, uses the env, a Node-API call or a JavaScript value, although it runs on a libuv pool thread.',
+  messages: {
+    execute: `\`{{routine}}\` is the execute callback of \`napi_create_async_work\` and runs on a libuv pool thread, yet calls \`{{call}}\`, which only the JavaScript thread may use: ${MOVE_TO_COMPLETE}`,
+    executeHelper: `\`{{routine}}\` is the execute callback of \`napi_create_async_work\` and runs on a libuv pool thread, yet calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_COMPLETE}`,
+    worker: `\`{{routine}}\` runs on a libuv pool thread (the Execute() of a Napi::AsyncWorker), yet uses \`{{call}}\`, which only the JavaScript thread may use: ${MOVE_TO_ON_OK}`,
+    workerHelper: `\`{{routine}}\` runs on a libuv pool thread (the Execute() of a Napi::AsyncWorker), yet calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_ON_OK}`,
+  },
+  fixable: false,
+  triggers: ['napi_create_async_work', 'Execute'],
+  check(context) {
+    const functions = context.shared(readDefinedFunctions);
+    const callbacks: ExecuteCallback[] = context.source.includes('napi_create_async_work')
+      ? findAsyncExecuteCallbacks(context.root, functions)
+      : [];
+    const workers = functions.has('Execute')
+      ? workerClassesIn(context.source, (name) => context.workspace.has(NAPI_ASYNC_WORKER, name))
+      : new Set<string>();
+    for (const name of functions.get('Execute') ?? []) {
+      if (name.owner && context.workspace.has(NAPI_ASYNC_WORKER, name.owner)) workers.add(name.owner);
+    }
+    const executes = findWorkerExecutes(functions, workers);
+    if (callbacks.length === 0 && executes.length === 0) return;
+    const scope = context.shared(readFileScope);
+    const names = context.shared(readNapiNames);
+    const reported = new Set<number>();
+    for (const callback of [...callbacks, ...executes]) {
+      if (reported.has(callback.definition.id)) continue;
+      reported.add(callback.definition.id);
+      const worker = callback.via !== 'napi_create_async_work';
+      const use = firstJsThreadUse(callback.body, { functions, scope, names, worker }, callback.definition);
+      if (!use) continue;
+      const kind = worker ? 'worker' : 'execute';
+      context.report({
+        node: use.node,
+        messageId: use.helper ? `${kind}Helper` : kind,
+        data: { routine: routineName(callback.routine), call: use.call, helper: use.helper ? routineName({ kind: 'function', fn: use.helper }) : '' },
+      });
+    }
+  },
+});
