@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { calleeName } from './calls';
-import { stripParentheses } from './expressions';
-import { displayName, readFunctionDefinition, resolveFunction, walkBody, type DefinedFunction } from './functions';
+import { stripCasts, stripParentheses } from './expressions';
+import { displayName, parametersOf, readFunctionDefinition, resolveFunction, walkBody, type DefinedFunction } from './functions';
 import { membersOf, resolveVariable, type FileScope } from './scope';
 import { routineOf } from './threads';
 
@@ -60,7 +60,8 @@ function napiClassOf(typeText: string, names: NapiNames): string | undefined {
 function napiStaticCall(callee: Node, names: NapiNames): string | undefined {
   if (callee.type !== 'qualified_identifier') return undefined;
   const text = callee.text.replace(/\s+/g, '').replace(/^::/, '');
-  if (/::Fatal$/.test(text) || ANY_THREAD_TYPE.test(text)) return undefined;
+  // `Napi::Error::Fatal` aborts from any thread; `Napi::AsyncWorker::SetError` is the worker's own.
+  if (/::(?:Fatal|SetError)$/.test(text) || ANY_THREAD_TYPE.test(text)) return undefined;
   if (/^Napi::/.test(text)) return text.replace(/<.*>/, '');
   const [head] = text.split('::');
   return names.usesNamespace && NAPI_CLASS.test(head.replace(/<.*$/, '')) ? text.replace(/<.*>/, '') : undefined;
@@ -83,6 +84,31 @@ export interface OffThreadContext {
   names: NapiNames;
   /** Set in a node-addon-api worker's `Execute`: its own `Env()`, `Callback()` and `Receiver()` count. */
   worker?: boolean;
+  /** The `napi_env` parameter an execute callback receives: handing it to code out of sight counts. */
+  env?: string;
+}
+
+/** The `napi_env` parameter of a callback (its first, by type), if it has a name. */
+export function envParameterOf(definition: Node): string | undefined {
+  const [first] = parametersOf(definition);
+  return first && first.typeName === 'napi_env' && first.pointerDepth === 0 ? first.name : undefined;
+}
+
+/** Callees that receive an env only to ignore or check it: `assert(env)`, `NAPI_UNUSED(env)`, `UNUSED(env)`. */
+const DISCARDS = /^(?:[A-Z][A-Z0-9_]*|assert|static_assert|sizeof)$/;
+
+/** `log_progress(env, …)`: the env handed to a plain function this file does not define. */
+function envHandedAway(call: Node, context: OffThreadContext): string | undefined {
+  const callee = call.childForFieldName('function');
+  const name = callee ? calleeName(call) : undefined;
+  if (!context.env || !callee || !name || (callee.type !== 'identifier' && callee.type !== 'qualified_identifier') || DISCARDS.test(name)) {
+    return undefined;
+  }
+  const passes = argumentsOf(call).some((argument) => {
+    const value = stripCasts(argument);
+    return value.type === 'identifier' && value.text === context.env;
+  });
+  return passes && (context.functions.get(name) ?? []).length === 0 ? `${name}(${context.env}, …)` : undefined;
 }
 
 const WORKER_ACCESSORS = new Set(['Env', 'Callback', 'Receiver']);
@@ -179,9 +205,11 @@ export function firstJsThreadUse(body: Node, context: OffThreadContext, self: No
     const call = directUse(node, context);
     if (call) return { node, call };
     if (!followHelpers || node.type !== 'call_expression') continue;
+    const handedAway = envHandedAway(node, context);
+    if (handedAway) return { node, call: handedAway };
     const helper = helperOf(node, context, selfFunction);
     if (!helper || helper.definition.id === self.id) continue;
-    const inner = firstJsThreadUse(helper.body, context, helper.definition, false);
+    const inner = firstJsThreadUse(helper.body, { ...context, env: undefined }, helper.definition, false);
     if (inner) return { node, call: inner.call, helper };
   }
   return undefined;
@@ -194,7 +222,7 @@ export interface ExecuteCallback {
   /** Its definition or lambda node, and body. */
   definition: Node;
   body: Node;
-  /** How it was handed over: `napi_create_async_work`, or `Napi::AsyncWorker` for an `Execute` override. */
+  /** How it was handed over: `napi_create_async_work`, `uv_queue_work`, or `Napi::AsyncWorker` for an `Execute` override. */
   via: string;
 }
 
@@ -202,17 +230,28 @@ function argumentsOf(call: Node): Node[] {
   return call.childForFieldName('arguments')?.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment') ?? [];
 }
 
-/** The execute callbacks (4th argument) of every `napi_create_async_work` call in the file. */
+/** Calls that queue work for libuv's thread pool, and the position of the callback run there. */
+const POOL_WORK: ReadonlyMap<string, number> = new Map([
+  ['napi_create_async_work', 3],
+  ['uv_queue_work', 2],
+]);
+
+/**
+ * The callbacks that run on libuv's thread pool: the execute callback (4th argument) of every
+ * `napi_create_async_work` call in the file, and the work callback of `uv_queue_work`.
+ */
 export function findAsyncExecuteCallbacks(root: Node, functions: ReadonlyMap<string, readonly DefinedFunction[]>): ExecuteCallback[] {
   const found: ExecuteCallback[] = [];
   for (const call of root.descendantsOfType('call_expression')) {
-    if (!call || calleeName(call) !== 'napi_create_async_work') continue;
-    const argument = argumentsOf(call)[3];
+    const via = call ? calleeName(call) : undefined;
+    const position = via ? POOL_WORK.get(via) : undefined;
+    if (!call || !via || position === undefined) continue;
+    const argument = argumentsOf(call)[position];
     const routine = argument ? routineOf(argument, functions) : undefined;
     if (!routine) continue;
     const definition = routine.kind === 'function' ? routine.fn.definition : routine.node;
     const body = definition.childForFieldName('body');
-    if (body) found.push({ routine, definition, body, via: 'napi_create_async_work' });
+    if (body) found.push({ routine, definition, body, via });
   }
   return found;
 }
@@ -250,11 +289,14 @@ export function workerClassesIn(text: string, isKnownWorker: (name: string) => b
   return workers;
 }
 
+/** The `via` of a worker's `Execute` override. */
+export const WORKER_EXECUTE = 'Napi::AsyncWorker';
+
 /** The `Execute` overrides of the given worker classes that this file defines (in the class or out of line). */
 export function findWorkerExecutes(functions: ReadonlyMap<string, readonly DefinedFunction[]>, workers: ReadonlySet<string>): ExecuteCallback[] {
   return (functions.get('Execute') ?? [])
     .filter((fn) => fn.owner !== undefined && workers.has(fn.owner))
-    .map((fn) => ({ routine: { kind: 'function', fn }, definition: fn.definition, body: fn.body, via: `Napi::AsyncWorker` }));
+    .map((fn) => ({ routine: { kind: 'function', fn }, definition: fn.definition, body: fn.body, via: WORKER_EXECUTE }));
 }
 
 /** A short name for a routine: `Worker::Execute`, `work`, or `the lambda`. */

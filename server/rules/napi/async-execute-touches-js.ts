@@ -1,10 +1,12 @@
 import {
+  envParameterOf,
   findAsyncExecuteCallbacks,
   findWorkerExecutes,
   firstJsThreadUse,
   readNapiNames,
   routineName,
   workerClassesIn,
+  WORKER_EXECUTE,
   type ExecuteCallback,
 } from '../../analysis/c/napi-threads';
 import { readDefinedFunctions } from '../../analysis/c/functions';
@@ -23,18 +25,19 @@ export default defineRule({
   severity: 'error',
   questions: [29],
   description:
-    'The execute callback of napi_create_async_work, or the Execute() of a Napi::AsyncWorker, uses the env, a Node-API call or a JavaScript value, although it runs on a libuv pool thread.',
+    'The execute callback of napi_create_async_work (or uv_queue_work), or the Execute() of a Napi::AsyncWorker, makes a Node-API call or uses a JavaScript value, although it runs on a libuv pool thread.',
   messages: {
-    execute: `\`{{routine}}\` is the execute callback of \`napi_create_async_work\` and runs on a libuv pool thread, yet calls \`{{call}}\`, which only the JavaScript thread may use: ${MOVE_TO_COMPLETE}`,
-    executeHelper: `\`{{routine}}\` is the execute callback of \`napi_create_async_work\` and runs on a libuv pool thread, yet calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_COMPLETE}`,
+    execute: `\`{{routine}}\` runs on a libuv pool thread (it is the work callback given to \`{{via}}\`), yet calls \`{{call}}\`, which only the JavaScript thread may use: ${MOVE_TO_COMPLETE}`,
+    executeHelper: `\`{{routine}}\` runs on a libuv pool thread (it is the work callback given to \`{{via}}\`), yet calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_COMPLETE}`,
     worker: `\`{{routine}}\` runs on a libuv pool thread (the Execute() of a Napi::AsyncWorker), yet uses \`{{call}}\`, which only the JavaScript thread may use: ${MOVE_TO_ON_OK}`,
     workerHelper: `\`{{routine}}\` runs on a libuv pool thread (the Execute() of a Napi::AsyncWorker), yet calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_ON_OK}`,
   },
   fixable: false,
-  triggers: ['napi_create_async_work', 'Execute'],
+  // uv_queue_work is libuv's own; without Node-API or node-addon-api in the file there is nothing to find
+  triggers: ['napi_create_async_work', 'uv_queue_work', 'Execute'],
   check(context) {
     const functions = context.shared(readDefinedFunctions);
-    const callbacks: ExecuteCallback[] = context.source.includes('napi_create_async_work')
+    const callbacks: ExecuteCallback[] = /\b(?:napi_create_async_work|uv_queue_work)\b/.test(context.source)
       ? findAsyncExecuteCallbacks(context.root, functions)
       : [];
     const workers = functions.has('Execute')
@@ -51,14 +54,15 @@ export default defineRule({
     for (const callback of [...callbacks, ...executes]) {
       if (reported.has(callback.definition.id)) continue;
       reported.add(callback.definition.id);
-      const worker = callback.via !== 'napi_create_async_work';
-      const use = firstJsThreadUse(callback.body, { functions, scope, names, worker }, callback.definition);
+      const worker = callback.via === WORKER_EXECUTE;
+      const env = worker ? undefined : envParameterOf(callback.definition);
+      const use = firstJsThreadUse(callback.body, { functions, scope, names, worker, env }, callback.definition);
       if (!use) continue;
       const kind = worker ? 'worker' : 'execute';
       context.report({
         node: use.node,
         messageId: use.helper ? `${kind}Helper` : kind,
-        data: { routine: routineName(callback.routine), call: use.call, helper: use.helper ? routineName({ kind: 'function', fn: use.helper }) : '' },
+        data: { routine: routineName(callback.routine), via: callback.via, call: use.call, helper: use.helper ? routineName({ kind: 'function', fn: use.helper }) : '' },
       });
     }
   },
