@@ -14,10 +14,8 @@ import { readFileScope } from '../../analysis/c/scope';
 import { NAPI_ASYNC_WORKER } from '../../collectors/napi-async-workers';
 import { defineRule } from '../../engine/rule';
 
-const MOVE_TO_COMPLETE =
-  'keep only C work and plain data there and build JavaScript values in the complete callback, or pass results to JavaScript through a napi_threadsafe_function.';
-const MOVE_TO_ON_OK =
-  'keep plain C++ data in members there (report failures with SetError) and use JavaScript values in OnOK()/OnError(), or send progress through the ExecutionProgress.';
+const MOVE_TO_COMPLETE = 'do it in the complete callback, or send the data through a napi_threadsafe_function.';
+const MOVE_TO_ON_OK = 'keep plain C++ data in members and build JS values in OnOK()/OnError(), or report through the ExecutionProgress.';
 
 export default defineRule({
   id: 'napi/async-execute-touches-js',
@@ -27,10 +25,10 @@ export default defineRule({
   description:
     'The execute callback of napi_create_async_work (or uv_queue_work), or the Execute() of a Napi::AsyncWorker, makes a Node-API call or uses a JavaScript value, although it runs on a libuv pool thread.',
   messages: {
-    execute: `\`{{routine}}\` runs on a libuv pool thread (it is the work callback given to \`{{via}}\`), yet calls \`{{call}}\`, which only the JavaScript thread may use: ${MOVE_TO_COMPLETE}`,
-    executeHelper: `\`{{routine}}\` runs on a libuv pool thread (it is the work callback given to \`{{via}}\`), yet calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_COMPLETE}`,
-    worker: `\`{{routine}}\` runs on a libuv pool thread (the Execute() of a Napi::AsyncWorker), yet uses \`{{call}}\`, which only the JavaScript thread may use: ${MOVE_TO_ON_OK}`,
-    workerHelper: `\`{{routine}}\` runs on a libuv pool thread (the Execute() of a Napi::AsyncWorker), yet calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_ON_OK}`,
+    execute: `\`{{routine}}\` runs on a libuv pool thread (work callback of \`{{via}}\`) but calls \`{{call}}\`, which needs the JavaScript thread: ${MOVE_TO_COMPLETE}`,
+    executeHelper: `\`{{routine}}\` runs on a libuv pool thread (work callback of \`{{via}}\`) but calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_COMPLETE}`,
+    worker: `\`{{routine}}\` runs on a libuv pool thread (AsyncWorker Execute) but uses \`{{call}}\`, which needs the JavaScript thread: ${MOVE_TO_ON_OK}`,
+    workerHelper: `\`{{routine}}\` runs on a libuv pool thread (AsyncWorker Execute) but calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_ON_OK}`,
   },
   fixable: false,
   // uv_queue_work is libuv's own; without Node-API or node-addon-api in the file there is nothing to find

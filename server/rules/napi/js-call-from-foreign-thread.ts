@@ -5,9 +5,9 @@ import { findEntryPoints } from '../../analysis/c/threads';
 import { defineRule } from '../../engine/rule';
 
 const C_INSTEAD =
-  'create a napi_threadsafe_function on the JavaScript thread, call napi_call_threadsafe_function here and do the JavaScript work in its call_js callback.';
+  'create a napi_threadsafe_function on the JavaScript thread and call napi_call_threadsafe_function here; its call_js callback runs on the JavaScript thread.';
 const CPP_INSTEAD =
-  'create a Napi::ThreadSafeFunction on the JavaScript thread, hand it the data with BlockingCall/NonBlockingCall here and do the JavaScript work in its callback.';
+  'create a Napi::ThreadSafeFunction on the JavaScript thread and use BlockingCall/NonBlockingCall here; its callback runs on the JavaScript thread.';
 
 export default defineRule({
   id: 'napi/js-call-from-foreign-thread',
@@ -17,9 +17,8 @@ export default defineRule({
   description:
     'A thread the addon starts (pthread_create, std::thread, uv_thread_create, CreateThread, …) calls a JavaScript function or another Node-API function that needs the env, instead of going through a thread-safe function.',
   messages: {
-    thread: '`{{routine}}` runs on a thread started with `{{via}}`, not on the JavaScript thread, yet calls `{{call}}`: {{instead}}',
-    threadHelper:
-      '`{{routine}}` runs on a thread started with `{{via}}`, not on the JavaScript thread, yet calls `{{helper}}`, which uses `{{call}}`: {{instead}}',
+    thread: '`{{routine}}` runs on a thread started with `{{via}}`, not the JavaScript thread, yet calls `{{call}}`: {{instead}}',
+    threadHelper: '`{{routine}}` runs on a thread started with `{{via}}`, not the JavaScript thread, yet calls `{{helper}}`, which uses `{{call}}`: {{instead}}',
   },
   fixable: false,
   triggers: ['napi_', 'Napi::', 'namespace Napi'],
