@@ -62,9 +62,9 @@ function napiStaticCall(callee: Node, names: NapiNames): string | undefined {
   const text = callee.text.replace(/\s+/g, '').replace(/^::/, '');
   // `Napi::Error::Fatal` aborts from any thread; `Napi::AsyncWorker::SetError` is the worker's own.
   if (/::(?:Fatal|SetError)$/.test(text) || ANY_THREAD_TYPE.test(text)) return undefined;
-  if (/^Napi::/.test(text)) return text.replace(/<.*>/, '');
+  if (/^Napi::/.test(text)) return `${text.replace(/<.*>/, '')}(…)`;
   const [head] = text.split('::');
-  return names.usesNamespace && NAPI_CLASS.test(head.replace(/<.*$/, '')) ? text.replace(/<.*>/, '') : undefined;
+  return names.usesNamespace && NAPI_CLASS.test(head.replace(/<.*$/, '')) ? `${text.replace(/<.*>/, '')}(…)` : undefined;
 }
 
 /** Where code that runs off the JavaScript thread uses something that needs it. */
@@ -146,7 +146,7 @@ function napiMethodCall(callee: Node, context: OffThreadContext): string | undef
   if (method === 'IsEmpty') return undefined;
   if (CACHED_VIEW_ACCESSORS.has(method) && VIEW_TYPE.test(type)) return undefined;
   const operator = callee.childForFieldName('operator')?.text ?? '.';
-  return `${object.text}${operator}${method}`;
+  return `${object.text}${operator}${method}(…)`;
 }
 
 /** True for a call of the worker's own `Env()`, `Callback()` or `Receiver()` (bare or through `this`). */
@@ -170,7 +170,8 @@ function directUse(node: Node, context: OffThreadContext): string | undefined {
   if (!callee) return undefined;
   const name = calleeName(node);
   const plain = callee.type === 'identifier' || callee.type === 'qualified_identifier';
-  if (name && plain && needsJsThread(name)) return name;
+  // A `napi_…` function the file defines itself is a helper, judged by what it does.
+  if (name && plain && needsJsThread(name) && !context.functions.has(name)) return name;
   if (context.worker) {
     const accessor = workerAccessor(callee);
     if (accessor && (node.childForFieldName('arguments')?.namedChildCount ?? 0) === 0) return accessor;
@@ -299,7 +300,7 @@ export function findWorkerExecutes(functions: ReadonlyMap<string, readonly Defin
     .map((fn) => ({ routine: { kind: 'function', fn }, definition: fn.definition, body: fn.body, via: WORKER_EXECUTE }));
 }
 
-/** A short name for a routine: `Worker::Execute`, `work`, or `the lambda`. */
+/** A routine as a message names it: `` `Worker::Execute` ``, `` `work` ``, or `The lambda`. */
 export function routineName(routine: ExecuteCallback['routine']): string {
-  return routine.kind === 'lambda' ? 'the lambda' : displayName(routine.fn);
+  return routine.kind === 'lambda' ? 'The lambda' : `\`${displayName(routine.fn)}\``;
 }

@@ -25,10 +25,10 @@ export default defineRule({
   description:
     'The execute callback of napi_create_async_work (or uv_queue_work), or the Execute() of a Napi::AsyncWorker, makes a Node-API call or uses a JavaScript value, although it runs on a libuv pool thread.',
   messages: {
-    execute: `\`{{routine}}\` runs on a libuv pool thread (work callback of \`{{via}}\`) but calls \`{{call}}\`, which needs the JavaScript thread: ${MOVE_TO_COMPLETE}`,
-    executeHelper: `\`{{routine}}\` runs on a libuv pool thread (work callback of \`{{via}}\`) but calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_COMPLETE}`,
-    worker: `\`{{routine}}\` runs on a libuv pool thread (AsyncWorker Execute) but uses \`{{call}}\`, which needs the JavaScript thread: ${MOVE_TO_ON_OK}`,
-    workerHelper: `\`{{routine}}\` runs on a libuv pool thread (AsyncWorker Execute) but calls \`{{helper}}\`, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_ON_OK}`,
+    execute: `{{routine}} runs on a libuv pool thread (work callback of \`{{via}}\`) but calls \`{{call}}\`, which needs the JavaScript thread: ${MOVE_TO_COMPLETE}`,
+    executeHelper: `{{routine}} runs on a libuv pool thread (work callback of \`{{via}}\`) but calls {{helper}}, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_COMPLETE}`,
+    worker: `{{routine}} runs on a libuv pool thread (AsyncWorker Execute) but uses \`{{call}}\`, which needs the JavaScript thread: ${MOVE_TO_ON_OK}`,
+    workerHelper: `{{routine}} runs on a libuv pool thread (AsyncWorker Execute) but calls {{helper}}, which uses \`{{call}}\` (JavaScript thread only): ${MOVE_TO_ON_OK}`,
   },
   fixable: false,
   // uv_queue_work is libuv's own; without Node-API or node-addon-api in the file there is nothing to find

@@ -17,8 +17,8 @@ export default defineRule({
   description:
     'A thread the addon starts (pthread_create, std::thread, uv_thread_create, CreateThread, …) calls a JavaScript function or another Node-API function that needs the env, instead of going through a thread-safe function.',
   messages: {
-    thread: '`{{routine}}` runs on a thread started with `{{via}}`, not the JavaScript thread, yet calls `{{call}}`: {{instead}}',
-    threadHelper: '`{{routine}}` runs on a thread started with `{{via}}`, not the JavaScript thread, yet calls `{{helper}}`, which uses `{{call}}`: {{instead}}',
+    thread: '{{routine}} runs on a thread started with `{{via}}`, not the JavaScript thread, yet calls `{{call}}`: {{instead}}',
+    threadHelper: '{{routine}} runs on a thread started with `{{via}}`, not the JavaScript thread, yet calls {{helper}}, which uses `{{call}}`: {{instead}}',
   },
   fixable: false,
   triggers: ['napi_', 'Napi::', 'namespace Napi'],
