@@ -62,9 +62,9 @@ function napiStaticCall(callee: Node, names: NapiNames): string | undefined {
   const text = callee.text.replace(/\s+/g, '').replace(/^::/, '');
   // `Napi::Error::Fatal` aborts from any thread; `Napi::AsyncWorker::SetError` is the worker's own.
   if (/::(?:Fatal|SetError)$/.test(text) || ANY_THREAD_TYPE.test(text)) return undefined;
-  if (/^Napi::/.test(text)) return `${text.replace(/<.*>/, '')}(…)`;
+  if (/^Napi::/.test(text)) return text.replace(/<.*>/, '');
   const [head] = text.split('::');
-  return names.usesNamespace && NAPI_CLASS.test(head.replace(/<.*$/, '')) ? `${text.replace(/<.*>/, '')}(…)` : undefined;
+  return names.usesNamespace && NAPI_CLASS.test(head.replace(/<.*$/, '')) ? text.replace(/<.*>/, '') : undefined;
 }
 
 /** Where code that runs off the JavaScript thread uses something that needs it. */
@@ -146,7 +146,7 @@ function napiMethodCall(callee: Node, context: OffThreadContext): string | undef
   if (method === 'IsEmpty') return undefined;
   if (CACHED_VIEW_ACCESSORS.has(method) && VIEW_TYPE.test(type)) return undefined;
   const operator = callee.childForFieldName('operator')?.text ?? '.';
-  return `${object.text}${operator}${method}(…)`;
+  return `${object.text}${operator}${method}`;
 }
 
 /** True for a call of the worker's own `Env()`, `Callback()` or `Receiver()` (bare or through `this`). */
@@ -176,7 +176,8 @@ function directUse(node: Node, context: OffThreadContext): string | undefined {
     const accessor = workerAccessor(callee);
     if (accessor && (node.childForFieldName('arguments')?.namedChildCount ?? 0) === 0) return accessor;
   }
-  return napiStaticCall(callee, context.names) ?? napiMethodCall(callee, context);
+  const called = napiStaticCall(callee, context.names) ?? napiMethodCall(callee, context);
+  return called && `${called}${(node.childForFieldName('arguments')?.namedChildCount ?? 0) === 0 ? '()' : '(…)'}`;
 }
 
 /**
