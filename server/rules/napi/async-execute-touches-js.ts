@@ -14,7 +14,7 @@ import { readFileScope } from '../../analysis/c/scope';
 import { NAPI_ASYNC_WORKER } from '../../collectors/napi-async-workers';
 import { defineRule } from '../../engine/rule';
 
-const MOVE_TO_COMPLETE = 'do it in the complete callback, or send the data through a napi_threadsafe_function.';
+const MOVE_TO_COMPLETE = 'do it in the complete (after-work) callback, or send the data through a napi_threadsafe_function.';
 const MOVE_TO_ON_OK = 'keep plain C++ data in members and build JS values in OnOK()/OnError(), or report through the ExecutionProgress.';
 
 export default defineRule({
