@@ -28,6 +28,8 @@ import jniThreadNotDetached from './jni/thread-not-detached';
 import jniUncheckedException from './jni/unchecked-exception';
 import jniUnimplementedNative from './jni/unimplemented-native';
 import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
+import napiAsyncExecuteTouchesJs from './napi/async-execute-touches-js';
+import napiJsCallFromForeignThread from './napi/js-call-from-foreign-thread';
 import panamaArenaMisuse from './panama/arena-misuse';
 import panamaUpcallStubOutlivesArena from './panama/upcall-stub-outlives-arena';
 import rustCstringTemporaryPointer from './rust/cstring-temporary-pointer';
@@ -80,6 +82,8 @@ export const ALL_RULES: readonly Rule[] = [
   rustUncheckedNullDeref,
   rustIntoRawWithoutFromRaw,
   rustSafeFnDerefsRawPointer,
+  napiAsyncExecuteTouchesJs,
+  napiJsCallFromForeignThread,
 ];
 
 export function findRule(id: string): Rule | undefined {
