@@ -8,7 +8,7 @@ export interface SourceBuild {
 }
 
 /** A lifecycle script that compiles the addon: node-gyp or cmake-js, straight from the command line. */
-const COMPILES = /(?:^|[\s;&|(])(?:npx\s+)?(?:node-gyp\s+(?:rebuild|build|configure)|cmake-js\s+(?:rebuild|build|compile))\b/;
+const COMPILES = /(?:^|[\s;&|(])(?:npx\s+)?((?:node-gyp\s+(?:rebuild|build|configure)|cmake-js\s+(?:rebuild|build|compile))\b)/;
 
 /**
  * How installing the package compiles its addon: an install script that runs node-gyp (or
@@ -19,7 +19,8 @@ const COMPILES = /(?:^|[\s;&|(])(?:npx\s+)?(?:node-gyp\s+(?:rebuild|build|config
 export function sourceBuildAtInstall(manifest: PackageManifest, hasBindingGyp: boolean): SourceBuild | undefined {
   for (const phase of ['preinstall', 'install', 'postinstall']) {
     const script = manifest.scripts.get(phase);
-    if (script && COMPILES.test(script.command)) return { node: script.key, how: `its ${phase} script runs \`${script.command}\`` };
+    const compile = script && COMPILES.exec(script.command)?.[1];
+    if (script && compile) return { node: script.key, how: `its ${phase} script runs \`${compile.replace(/\s+/g, ' ')}\`` };
   }
   // npm builds a binding.gyp itself only when the package has no install or preinstall script.
   if (manifest.scripts.has('install') || manifest.scripts.has('preinstall')) return undefined;
