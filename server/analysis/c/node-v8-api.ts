@@ -10,6 +10,8 @@ export interface V8AddonApi {
   includes: { node: Node; header: string }[];
   /** Uses of the V8-era registration macros (`NODE_MODULE(`, `NAN_MODULE_INIT(`), in order. */
   registrations: Node[];
+  /** The file opens `namespace node` or `namespace v8`: it is part of Node or V8, not an addon. */
+  implementsRuntime: boolean;
 }
 
 /** Headers of the V8-era interface; NAN's is unambiguous, the others need C++ API use beside them. */
@@ -54,9 +56,11 @@ export function readV8AddonApi(root: Node): V8AddonApi {
   const tokens = tokensOf(root);
   let usesNodeApi = false; // node::, Nan::, NODE_*/NAN_* macros
   let usesV8Api = false; // v8::, using namespace v8
+  let implementsRuntime = false;
   const registrations: Node[] = [];
   tokens.forEach((token, i) => {
     const next = tokens[i + 1]?.text;
+    if ((token.text === 'node' || token.text === 'v8') && tokens[i - 1]?.text === 'namespace' && next === '{') implementsRuntime = true;
     const scoped = next === '::' || (next === ':' && tokens[i + 2]?.text === ':');
     if (!isNameToken(token)) return;
     const name = token.text;
@@ -84,5 +88,5 @@ export function readV8AddonApi(root: Node): V8AddonApi {
         (include.name === V8_HEADER && (usesNodeApi || includesNan || (includesNode && usesV8Api))),
     )
     .map(({ node, header }) => ({ node, header }));
-  return { includes, registrations };
+  return { includes, registrations, implementsRuntime };
 }

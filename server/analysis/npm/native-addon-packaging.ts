@@ -35,7 +35,7 @@ export function sourceBuildAtInstall(manifest: PackageManifest, hasBindingGyp: b
 const PREBUILD_PACKAGE = /^(?:@[\w.-]+\/)?(?:node-pre-gyp(?:-[\w-]+)?|prebuild(?:ify)?(?:-[\w-]+)?|node-gyp-build(?:-[\w-]+)?|pkg-prebuilds)$/;
 /** The same tools run from a script (`npm run prebuild` is a script name, not the tool). */
 const PREBUILD_COMMAND =
-  /(?<!\brun\s+)(?<![\w/@-])(?:prebuildify(?:-[\w-]+)?|prebuild-install|prebuild|node-pre-gyp|node-gyp-build(?:-[\w-]+)?|pkg-prebuilds-\w+|napi\s+(?:build|prepublish|artifacts))(?![\w-])/;
+  /(?<!\brun\s+)(?<![\w@-])(?:prebuildify(?:-[\w-]+)?|prebuild-install|prebuild|node-pre-gyp|node-gyp-build(?:-[\w-]+)?|pkg-prebuilds-\w+|napi\s+(?:build|prepublish|artifacts))(?![\w-])/;
 /** Per-platform binary packages (`@scope/pkg-linux-x64-gnu`), as napi-rs and esbuild publish. */
 const PLATFORM_PACKAGE = /(?:^|[-/._@])(?:linux|darwin|win32|windows|freebsd|openbsd|android|macos|sunos|aix)(?:$|[-._])/i;
 /** Fields of prebuild tools (node-pre-gyp's `binary`, napi-rs's `napi`) and platform restrictions. */

@@ -69,7 +69,8 @@ export function readPackageManifest(document: Node): PackageManifest | undefined
   return { root, fields, scripts, dependencies, optionalDependencies };
 }
 
-/** `field` is the JSON literal `true`. */
+/** `field` is `true` (or the string "true", which npm's truthiness test accepts too). */
 export function isTrue(manifest: PackageManifest, field: string): boolean {
-  return manifest.fields.get(field)?.value.type === 'true';
+  const value = manifest.fields.get(field)?.value;
+  return value?.type === 'true' || stringValue(value) === 'true';
 }

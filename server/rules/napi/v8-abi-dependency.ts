@@ -20,6 +20,7 @@ export default defineRule({
   check(context) {
     if (isNodeInterfaceHeader(fileNameOf(context.filePath))) return;
     const api = context.shared(readV8AddonApi);
+    if (api.implementsRuntime) return; // Node's or V8's own sources
     const [include] = api.includes;
     if (include) {
       context.report({ node: include.node, messageId: 'include', data: { header: include.header } });
