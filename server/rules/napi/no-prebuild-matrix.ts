@@ -10,7 +10,7 @@ export default defineRule({
   severity: 'info',
   questions: [35],
   description:
-    'A native addon package (binding.gyp, "gypfile" or a node-gyp install script) that publishes no prebuilt binaries per platform, so installing it needs a compiler toolchain.',
+    'The package.json of a native addon (binding.gyp beside it, "gypfile" or a node-gyp install script) that publishes no prebuilt binaries per platform, so installing it needs a compiler toolchain.',
   messages: {
     noPrebuilds:
       '`{{name}}` compiles its native addon at install ({{how}}) and ships no prebuilt binaries: N-API spares a rebuild per Node version, not per platform, so users without a compiler toolchain cannot install it; publish prebuilds per OS, arch and libc (prebuildify + node-gyp-build).',
