@@ -7,8 +7,11 @@ export interface SourceBuild {
   how: string;
 }
 
-/** A lifecycle script that compiles the addon: node-gyp or cmake-js, straight from the command line. */
-const COMPILES = /(?:^|[\s;&|(])(?:npx\s+)?((?:node-gyp\s+(?:rebuild|build|configure)|cmake-js\s+(?:rebuild|build|compile))\b)/;
+/**
+ * A lifecycle script step that compiles the addon: node-gyp or cmake-js (options may come before
+ * the command: `node-gyp -j max rebuild`). The text before it tells whether it is a fallback.
+ */
+const COMPILES = /(?:^|[\s;&|(])(?:npx\s+)?((?:node-gyp|cmake-js)(?![\w-])[^;&|]*?\s(?:rebuild|build|configure|compile)\b)/;
 
 /**
  * How installing the package compiles its addon: an install script that runs node-gyp (or
@@ -19,8 +22,11 @@ const COMPILES = /(?:^|[\s;&|(])(?:npx\s+)?((?:node-gyp\s+(?:rebuild|build|confi
 export function sourceBuildAtInstall(manifest: PackageManifest, hasBindingGyp: boolean): SourceBuild | undefined {
   for (const phase of ['preinstall', 'install', 'postinstall']) {
     const script = manifest.scripts.get(phase);
-    const compile = script && COMPILES.exec(script.command)?.[1];
-    if (script && compile) return { node: script.key, how: `its ${phase} script runs \`${compile.replace(/\s+/g, ' ')}\`` };
+    const compile = script && COMPILES.exec(script.command);
+    if (!script || !compile) continue;
+    // `fetch-binary || node-gyp rebuild`: a binary is tried first, compiling is the fallback
+    if (script.command.slice(0, compile.index).includes('||')) return undefined;
+    return { node: script.key, how: `its ${phase} script runs \`${compile[1].replace(/\s+/g, ' ')}\`` };
   }
   // npm builds a binding.gyp itself only when the package has no install or preinstall script.
   if (manifest.scripts.has('install') || manifest.scripts.has('preinstall')) return undefined;
@@ -32,10 +38,10 @@ export function sourceBuildAtInstall(manifest: PackageManifest, hasBindingGyp: b
 }
 
 /** Packages that build, publish or load prebuilt binaries (prebuildify, node-pre-gyp and their forks, napi-rs). */
-const PREBUILD_PACKAGE = /^(?:@[\w.-]+\/)?(?:node-pre-gyp(?:-[\w-]+)?|prebuild(?:ify)?(?:-[\w-]+)?|node-gyp-build(?:-[\w-]+)?|pkg-prebuilds)$/;
+const PREBUILD_PACKAGE = /^(?:@[\w.-]+\/)?(?:node-pre-gyp(?:-[\w-]+)?|prebuild(?:ify)?(?:-[\w-]+)?|node-gyp-build(?:-[\w-]+)?|pkg-prebuilds|install-artifact-from-github)$/;
 /** The same tools run from a script (`npm run prebuild` is a script name, not the tool). */
 const PREBUILD_COMMAND =
-  /(?<!\brun\s+)(?<![\w@-])(?:prebuildify(?:-[\w-]+)?|prebuild-install|prebuild|node-pre-gyp|node-gyp-build(?:-[\w-]+)?|pkg-prebuilds-\w+|napi\s+(?:build|prepublish|artifacts))(?![\w-])/;
+  /(?<!\brun\s+)(?<![\w@-])(?:prebuildify(?:-[\w-]+)?|prebuild-install|prebuild|node-pre-gyp|node-gyp-build(?:-[\w-]+)?|pkg-prebuilds-\w+|install-from-cache|napi\s+(?:build|prepublish|artifacts))(?![\w-])/;
 /** Per-platform binary packages (`@scope/pkg-linux-x64-gnu`), as napi-rs and esbuild publish. */
 const PLATFORM_PACKAGE = /(?:^|[-/._@])(?:linux|darwin|win32|windows|freebsd|openbsd|android|macos|sunos|aix)(?:$|[-._])/i;
 /** Fields of prebuild tools (node-pre-gyp's `binary`, napi-rs's `napi`) and platform restrictions. */
