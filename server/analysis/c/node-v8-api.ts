@@ -42,14 +42,13 @@ export function isNodeInterfaceHeader(fileName: string): boolean {
   return INTERFACE_HEADER_FILE.test(fileName);
 }
 
-function includedHeader(include: Node): string | undefined {
+/** The path node of an `#include <…>` or `#include "…"`, its header and that header's file name. */
+function includedHeader(include: Node): { node: Node; header: string; name: string } | undefined {
   const target = include.childForFieldName('path');
-  if (target?.type === 'system_lib_string') return target.text.slice(1, -1).trim();
-  if (target?.type === 'string_literal') return target.text.slice(1, -1).trim();
-  return undefined;
+  if (target?.type !== 'system_lib_string' && target?.type !== 'string_literal') return undefined;
+  const header = target.text.slice(1, -1).trim();
+  return { node: target, header, name: header.slice(header.lastIndexOf('/') + 1) };
 }
-
-const baseName = (header: string) => header.slice(header.lastIndexOf('/') + 1);
 
 /** Reads the file's use of the V8-era addon interface from its tokens (comments never count). */
 export function readV8AddonApi(root: Node): V8AddonApi {
@@ -73,9 +72,8 @@ export function readV8AddonApi(root: Node): V8AddonApi {
     } else if (NODE_API_MACRO.test(name)) usesNodeApi = true;
   });
   const all = root.descendantsOfType('preproc_include').flatMap((include) => {
-    const header = include ? includedHeader(include) : undefined;
-    const target = include?.childForFieldName('path');
-    return target && header ? [{ node: target, header, name: baseName(header) }] : [];
+    const included = include ? includedHeader(include) : undefined;
+    return included ? [included] : [];
   });
   const includesNan = all.some((include) => include.name === NAN_HEADER);
   const includesNode = all.some((include) => NODE_HEADERS.has(include.name));
