@@ -1,17 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Parser } from 'web-tree-sitter';
 import { handlesPlatformMatrix, sourceBuildAtInstall } from '../../server/analysis/npm/native-addon-packaging';
 import { readPackageManifest } from '../../server/analysis/npm/package-manifest';
-import { loadLanguage } from '../../server/engine/grammars';
+import { parseSnippet } from '../support/parse';
 
 async function manifestOf(source: string) {
-  const language = await loadLanguage('json'); // initialises the WASM runtime first
-  const parser = new Parser();
-  parser.setLanguage(language);
-  const tree = parser.parse(source);
-  parser.delete();
-  if (!tree) throw new Error('no tree');
+  const tree = await parseSnippet('json', source);
   const manifest = readPackageManifest(tree.rootNode);
   assert.ok(manifest, 'a JSON object');
   return manifest;
