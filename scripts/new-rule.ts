@@ -7,8 +7,11 @@ import { ALL_LANGUAGES, type LanguageId } from '../server/engine/languages';
  * creates the rule file, its two fixtures and its content page, and registers it: adding rule 41
  * is as easy as rule 4.
  */
-const FIXTURE_EXTENSION: Record<LanguageId, string> = { python: 'py', go: 'go', java: 'java', rust: 'rs', c: 'c', cpp: 'cpp' };
-const COMMENT: Record<LanguageId, string> = { python: '#', go: '//', java: '//', rust: '//', c: '//', cpp: '//' };
+const FIXTURE_EXTENSION: Record<LanguageId, string> = { python: 'py', go: 'go', java: 'java', rust: 'rs', c: 'c', cpp: 'cpp', json: 'json' };
+const COMMENT: Record<LanguageId, string> = { python: '#', go: '//', java: '//', rust: '//', c: '//', cpp: '//', json: '//' };
+/** JSON is read only in files named package.json: its fixtures are directories holding one. */
+const fixtureFile = (language: LanguageId, kind: string) =>
+  language === 'json' ? `${kind}/package.json` : `${kind}.${FIXTURE_EXTENSION[language]}`;
 
 function fail(message: string): never {
   process.stderr.write(`new-rule: ${message}\nusage: npm run new-rule -- <surface>/<hazard> <language>[,...] <question>[,...]\n`);
@@ -60,9 +63,8 @@ export default defineRule({
 `,
 );
 for (const language of languages) {
-  const ext = FIXTURE_EXTENSION[language];
-  write(`test/fixtures/${id}/fires.${ext}`, `${COMMENT[language]} Code the rule must flag: mark each line with \`expect: ${id}\`.\n`);
-  write(`test/fixtures/${id}/correct.${ext}`, `${COMMENT[language]} Correct code and near-misses: the rule must stay silent on every line.\n`);
+  write(`test/fixtures/${id}/${fixtureFile(language, 'fires')}`, `${COMMENT[language]} Code the rule must flag: mark each line with \`expect: ${id}\`.\n`);
+  write(`test/fixtures/${id}/${fixtureFile(language, 'correct')}`, `${COMMENT[language]} Correct code and near-misses: the rule must stay silent on every line.\n`);
 }
 write(
   `content/rules/${id}.md`,

@@ -47,5 +47,9 @@ describe('settings: package.json declares exactly the engine settings, with the 
     for (const language of ['python', 'go', 'java', 'rust', 'c', 'cpp']) {
       assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`), language);
     }
+    // package.json is checked, but activating on every JSON file would be too eager: a native
+    // addon's workspace is recognised by its binding.gyp
+    assert.ok(!manifest.activationEvents.includes('onLanguage:json'));
+    assert.ok(manifest.activationEvents.includes('workspaceContains:**/binding.gyp'));
   });
 });

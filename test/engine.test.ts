@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { Engine } from '../server/engine/engine';
 import { decodeSource } from '../server/engine/input';
-import { detectLanguage } from '../server/engine/languages';
+import { detectLanguage, isSupportedPath } from '../server/engine/languages';
 import { defineRule, type Rule } from '../server/engine/rule';
 import { DEFAULT_SETTINGS } from '../server/engine/settings';
 import { ALL_RULES } from '../server/rules';
@@ -182,6 +182,15 @@ describe('language detection', () => {
     assert.equal(detectLanguage('x.CC', ''), 'cpp');
     assert.equal(detectLanguage('x.rs', ''), 'rust');
     assert.equal(detectLanguage('x.txt', ''), undefined);
+  });
+  test('JSON only in files named exactly package.json', () => {
+    assert.equal(detectLanguage('/addon/package.json', '{}'), 'json');
+    assert.equal(detectLanguage('C:\\addon\\package.json', '{}'), 'json');
+    for (const other of ['tsconfig.json', 'package-lock.json', 'a/Package.json', 'my-package.json', 'package.json5', 'x.json']) {
+      assert.equal(detectLanguage(other, '{}'), undefined, other);
+      assert.equal(isSupportedPath(other), false, other);
+    }
+    assert.equal(isSupportedPath('a/b/package.json'), true);
   });
   test('a .h is C unless it has C++ syntax or sits beside C++ sources', () => {
     assert.equal(detectLanguage('jni.h', '#ifdef __cplusplus\nextern "C" {\n#endif\nint f(void);\n'), 'c');

@@ -156,10 +156,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    documentSelector: [
+      ...LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
+      // npm manifests only (how a native addon is packaged), never other JSON files
+      { scheme: 'file', language: 'json', pattern: '**/package.json' },
+    ],
     outputChannel: output,
     initializationOptions: { opensQuestionsItself: true, clientCommands: [SCAN_WORKSPACE] },
   };

@@ -10,6 +10,7 @@ const GRAMMAR_WASM: Readonly<Record<LanguageId, string>> = {
   rust: 'tree-sitter-rust/tree-sitter-rust.wasm',
   c: 'tree-sitter-c/tree-sitter-c.wasm',
   cpp: 'tree-sitter-cpp/tree-sitter-cpp.wasm',
+  json: 'tree-sitter-json/tree-sitter-json.wasm',
 };
 
 export class GrammarLoadError extends Error {

@@ -1,7 +1,13 @@
-/** The source languages FFI Lens parses. C and C++ are distinct grammars. */
-export type LanguageId = 'python' | 'go' | 'java' | 'rust' | 'c' | 'cpp';
+/**
+ * The languages FFI Lens parses. C and C++ are distinct grammars. `json` is read only in npm
+ * manifests (files named exactly `package.json`), for how a native addon is packaged.
+ */
+export type LanguageId = 'python' | 'go' | 'java' | 'rust' | 'c' | 'cpp' | 'json';
 
-export const ALL_LANGUAGES: readonly LanguageId[] = ['python', 'go', 'java', 'rust', 'c', 'cpp'];
+export const ALL_LANGUAGES: readonly LanguageId[] = ['python', 'go', 'java', 'rust', 'c', 'cpp', 'json'];
+
+/** Files read as a whole by name rather than by extension: no other `.json` file is checked. */
+const LANGUAGE_BY_FILE_NAME: ReadonlyMap<string, LanguageId> = new Map([['package.json', 'json']]);
 
 const LANGUAGE_BY_EXTENSION: Readonly<Record<string, LanguageId>> = {
   '.py': 'python',
@@ -27,8 +33,13 @@ export function extensionOf(filePath: string): string {
   return dot > slash ? filePath.slice(dot).toLowerCase() : '';
 }
 
+/** The last segment of a path, `/` or `\\` separated. */
+export function fileNameOf(filePath: string): string {
+  return filePath.slice(Math.max(filePath.lastIndexOf('/'), filePath.lastIndexOf('\\')) + 1);
+}
+
 export function isSupportedPath(filePath: string): boolean {
-  return extensionOf(filePath) in LANGUAGE_BY_EXTENSION;
+  return extensionOf(filePath) in LANGUAGE_BY_EXTENSION || LANGUAGE_BY_FILE_NAME.has(fileNameOf(filePath));
 }
 
 /**
@@ -39,7 +50,7 @@ const CPP_SYNTAX =
   /^[ \t]*(?:namespace\s+[\w:]*\s*\{|template\s*<|using\s+namespace\b|class\s+\w+[^;{]*\{|(?:public|private|protected)\s*:)|\bstd::|\w+::~?\w+\s*\(/m;
 
 /**
- * The language of a file, by extension. A `.h` is C unless it contains C++-only syntax or sits
+ * The language of a file, by name (`package.json`) or extension. A `.h` is C unless it contains C++-only syntax or sits
  * beside C++ sources (`siblingsAreCpp`, asked lazily since it needs the file system).
  */
 export function detectLanguage(
@@ -47,6 +58,8 @@ export function detectLanguage(
   text: string,
   siblingsAreCpp: () => boolean = () => false,
 ): LanguageId | undefined {
+  const byName = LANGUAGE_BY_FILE_NAME.get(fileNameOf(filePath));
+  if (byName) return byName;
   const extension = extensionOf(filePath);
   const language = LANGUAGE_BY_EXTENSION[extension];
   if (extension !== '.h') return language;

@@ -1,4 +1,4 @@
-import type { LanguageId } from './languages';
+import { fileNameOf, type LanguageId } from './languages';
 
 /**
  * What files state about the rest of the workspace, read from their text without parsing: which
@@ -34,10 +34,6 @@ export function projectFileNames(collectors: readonly FactCollector[]): Set<stri
   return new Set(collectors.flatMap((collector) => collector.fileNames ?? []));
 }
 
-function baseName(file: string): string {
-  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
-}
-
 const key = (kind: string, value: string) => `${kind}\0${value}`;
 
 /** Facts per file, kept current as files change; one per workspace (CLI run or server). */
@@ -64,7 +60,7 @@ export class WorkspaceIndex implements WorkspaceFacts {
     const before = (this.byFile.get(file) ?? []).join('\n');
     this.remove(file);
     const keys: string[] = [];
-    const name = baseName(file);
+    const name = fileNameOf(file);
     for (const collector of this.collectors) {
       const reads = language ? collector.languages.includes(language) : (collector.fileNames?.includes(name) ?? false);
       if (!reads || !collector.triggers.some((t) => text.includes(t))) continue;

@@ -132,7 +132,10 @@ export class OpenDocuments {
       path.isAbsolute(filePath) ? this.siblings.hasCppSources(path.dirname(filePath)) : false,
     );
     if (byExtension) return byExtension;
-    return (ALL_LANGUAGES as readonly string[]).includes(languageId) ? (languageId as LanguageId) : undefined;
+    // The editor's language id names a source without a known extension (an untitled buffer);
+    // JSON counts only by file name (package.json), never by language id.
+    const byLanguageId = ALL_LANGUAGES.find((language) => language === languageId);
+    return byLanguageId === 'json' ? undefined : byLanguageId;
   }
 
   private schedule(document: OpenDocument, delayMs: number): void {

@@ -30,6 +30,8 @@ import jniUnimplementedNative from './jni/unimplemented-native';
 import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
 import napiAsyncExecuteTouchesJs from './napi/async-execute-touches-js';
 import napiJsCallFromForeignThread from './napi/js-call-from-foreign-thread';
+import napiNoPrebuildMatrix from './napi/no-prebuild-matrix';
+import napiV8AbiDependency from './napi/v8-abi-dependency';
 import panamaArenaMisuse from './panama/arena-misuse';
 import panamaUpcallStubOutlivesArena from './panama/upcall-stub-outlives-arena';
 import rustCstringTemporaryPointer from './rust/cstring-temporary-pointer';
@@ -84,6 +86,8 @@ export const ALL_RULES: readonly Rule[] = [
   rustSafeFnDerefsRawPointer,
   napiAsyncExecuteTouchesJs,
   napiJsCallFromForeignThread,
+  napiV8AbiDependency,
+  napiNoPrebuildMatrix,
 ];
 
 export function findRule(id: string): Rule | undefined {

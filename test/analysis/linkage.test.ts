@@ -1,18 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Parser } from 'web-tree-sitter';
 import { declaredFunctionName, hasCLinkage, namesWithCLinkage } from '../../server/analysis/c/linkage';
-import { loadLanguage } from '../../server/engine/grammars';
+import { parseSnippet } from '../support/parse';
 
-async function parseCpp(source: string) {
-  const language = await loadLanguage('cpp'); // initialises the WASM runtime first
-  const parser = new Parser();
-  parser.setLanguage(language);
-  const tree = parser.parse(source);
-  parser.delete();
-  if (!tree) throw new Error('no tree');
-  return tree;
-}
+const parseCpp = (source: string) => parseSnippet('cpp', source);
 
 /** The linkage reader behind the abi/* rules, on the shapes C++ shims are written in. */
 describe('C language linkage', () => {

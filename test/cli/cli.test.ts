@@ -211,6 +211,35 @@ describe('cross-file rules', () => {
   });
 });
 
+describe('package.json manifests', () => {
+  const ADDON = '{\n  "name": "addon",\n  "version": "1.0.0",\n  "dependencies": { "nan": "^2.19.0" }\n}\n';
+  const GYP = '{ "targets": [ { "target_name": "addon", "sources": ["addon.cc"] } ] }\n';
+
+  test('a package.json is checked (with the binding.gyp beside it); no other JSON file is', async () => {
+    const root = tree({
+      'addon/package.json': ADDON,
+      'addon/binding.gyp': GYP,
+      'addon/tsconfig.json': ADDON,
+      'addon/package-lock.json': ADDON,
+      'addon/config/settings.json': ADDON,
+      'addon/node_modules/dep/package.json': ADDON,
+      'addon/node_modules/dep/binding.gyp': GYP,
+      'plain/package.json': ADDON,
+    });
+    const { stdout } = await cli(['scan', '.', '--format', 'json'], root);
+    assert.deepEqual(
+      JSON.parse(stdout).map((f: { file: string; line: number; ruleId: string }) => `${f.file}:${f.line} ${f.ruleId}`),
+      ['addon/package.json:2 napi/no-prebuild-matrix'],
+    );
+  });
+
+  test('a package.json named alone proves no binding.gyp absent or present: silent', async () => {
+    const root = tree({ 'addon/package.json': ADDON, 'addon/binding.gyp': GYP });
+    const { stdout } = await cli(['scan', 'addon/package.json', '--format', 'json'], root);
+    assert.deepEqual(JSON.parse(stdout), []);
+  });
+});
+
 describe('ffi-lens rules', () => {
   test('--format json lists every rule with its metadata', async () => {
     const { status, stdout } = await cli(['rules', '--format', 'json'], REPO_ROOT);

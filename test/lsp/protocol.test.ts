@@ -166,3 +166,34 @@ describe('language server: cross-file rules over the workspace folders', () => {
     await cleared;
   });
 });
+
+describe('language server: package.json is checked, other JSON files are not', () => {
+  const client = new TestClient();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ffi-lens-npm-'));
+  const MANIFEST = '{\n  "name": "addon",\n  "version": "1.0.0",\n  "dependencies": { "nan": "^2.19.0" }\n}\n';
+  const manifestUri = pathToFileURL(path.join(root, 'package.json')).href;
+  const otherUri = pathToFileURL(path.join(root, 'tsconfig.json')).href;
+
+  before(async () => {
+    fs.writeFileSync(path.join(root, 'package.json'), MANIFEST);
+    fs.writeFileSync(path.join(root, 'binding.gyp'), '{ "targets": [ { "target_name": "addon", "sources": ["addon.cc"] } ] }\n');
+    await client.initialize({}, [pathToFileURL(root).href]);
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('an addon package.json beside its binding.gyp gets napi/no-prebuild-matrix; tsconfig.json gets nothing', async () => {
+    const published = client.nextDiagnostics(manifestUri, (p) => p.diagnostics.length > 0);
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: otherUri, languageId: 'json', version: 1, text: MANIFEST },
+    });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: manifestUri, languageId: 'json', version: 1, text: MANIFEST },
+    });
+    const { diagnostics } = await published;
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['napi/no-prebuild-matrix', 1]]);
+    assert.deepEqual(client.published(otherUri), [], 'a JSON file not named package.json is never checked');
+  });
+});

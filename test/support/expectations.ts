@@ -11,6 +11,9 @@ export interface Expectation {
 
 const MARKER = /(?:#|\/\/|\/\*)\s*(todo-expect|expect):\s*([a-z0-9/,\s-]+?)\s*(?:\*\/|$)/;
 
+/** A comment opening a line: `#` in Python, but not a C preprocessor directive (`#include <nan.h>`). */
+const COMMENT_START = /^(#(?!\s*(?:include|import|define|undef|if|ifdef|ifndef|elif|else|endif|pragma|error)\b)|\/\/|\/\*)/;
+
 export function readExpectations(source: string): Expectation[] {
   const lines = source.split('\n');
   const expectations: Expectation[] = [];
@@ -18,7 +21,7 @@ export function readExpectations(source: string): Expectation[] {
   lines.forEach((text, index) => {
     const match = MARKER.exec(text);
     const before = match ? text.slice(0, match.index).trim() : text.trim();
-    const commentOnly = before === '' || /^(#|\/\/|\/\*)/.test(before);
+    const commentOnly = before === '' || COMMENT_START.test(before);
     if (match) {
       const line = commentOnly ? lastCodeLine : index;
       for (const ruleId of match[2].split(/[,\s]+/).filter(Boolean)) {

@@ -70,6 +70,11 @@ export class TestClient {
     return result;
   }
 
+  /** Every diagnostics notification published for `uri` so far, oldest first. */
+  published(uri: string): readonly PublishDiagnosticsParams[] {
+    return this.diagnostics.get(uri) ?? [];
+  }
+
   /** The next diagnostics published for `uri` that satisfy `predicate` (checked against later ones only). */
   nextDiagnostics(uri: string, predicate: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve) => this.waiters.push({ uri, predicate, resolve }));
