@@ -28,6 +28,8 @@ import jniThreadNotDetached from './jni/thread-not-detached';
 import jniUncheckedException from './jni/unchecked-exception';
 import jniUnimplementedNative from './jni/unimplemented-native';
 import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
+import napiBlockingSyncCallback from './napi/blocking-sync-callback';
+import napiUncheckedStatus from './napi/unchecked-status';
 import panamaArenaMisuse from './panama/arena-misuse';
 import panamaUpcallStubOutlivesArena from './panama/upcall-stub-outlives-arena';
 import rustCstringTemporaryPointer from './rust/cstring-temporary-pointer';
@@ -80,6 +82,8 @@ export const ALL_RULES: readonly Rule[] = [
   rustUncheckedNullDeref,
   rustIntoRawWithoutFromRaw,
   rustSafeFnDerefsRawPointer,
+  napiBlockingSyncCallback,
+  napiUncheckedStatus,
 ];
 
 export function findRule(id: string): Rule | undefined {
