@@ -77,20 +77,17 @@ Crc32File(napi_env env, napi_callback_info info)
     return result;
 }
 
-/* Same body, exported as crc32FileSync: blocking is its documented contract, like fs.readFileSync. */
+/* Exported as crc32FileSync: blocking is its documented contract, like fs.readFileSync. Returns hex. */
 static napi_value
 Crc32FileBlocking(napi_env env, napi_callback_info info)
 {
-    char path[1024];
-    uint32_t crc;
+    char path[1024], hex[9];
+    uint32_t crc = 0;
     napi_value result;
-    if (!path_argument(env, info, path, sizeof path))
+    if (!path_argument(env, info, path, sizeof path) || crc32_of_file(path, &crc) != 0)
         return NULL;
-    if (crc32_of_file(path, &crc) != 0) {
-        napi_throw_error(env, "ENOENT", "cannot read file");
-        return NULL;
-    }
-    CHECK(env, napi_create_uint32(env, crc, &result));
+    snprintf(hex, sizeof hex, "%08x", (unsigned)crc);
+    CHECK(env, napi_create_string_utf8(env, hex, 8, &result));
     return result;
 }
 

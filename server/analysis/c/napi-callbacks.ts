@@ -94,9 +94,25 @@ function stringValue(literal: Node): string | undefined {
   return content.map((child) => child.text).join('');
 }
 
+/**
+ * Where the functions a JavaScript name is given to are written: the argument or initializer list
+ * holding the name, or the value assigned to `exports["readSync"]`.
+ */
+function namingHolder(literal: Node): Node | undefined {
+  for (let node = literal.parent; node; node = node.parent) {
+    if (NAMING_LISTS.has(node.type)) return node;
+    if (node.type === 'assignment_expression') {
+      const left = node.childForFieldName('left');
+      return left && isWithin(literal, left) ? (node.childForFieldName('right') ?? undefined) : undefined;
+    }
+    if (node.type.endsWith('statement') || node.type === 'function_definition') return undefined;
+  }
+  return undefined;
+}
+
 /** Identifiers in `node` (also `&Cls::method`'s `method`), skipping string contents. */
 function namesIn(node: Node): string[] {
-  const names: string[] = [];
+  const names: string[] = node.type === 'identifier' ? [node.text] : [];
   for (const identifier of node.descendantsOfType(['identifier', 'field_identifier'])) {
     if (identifier) names.push(identifier.text);
   }
@@ -124,11 +140,7 @@ export function readSyncExports(root: Node): SyncExports {
   const lists: Node[] = [];
   for (const literal of root.descendantsOfType('string_literal')) {
     if (!literal || !/Sync$/.test(stringValue(literal) ?? '')) continue;
-    let list = literal.parent;
-    while (list && !NAMING_LISTS.has(list.type)) {
-      if (list.type.endsWith('statement') || list.type === 'function_definition') list = null;
-      else list = list.parent;
-    }
+    const list = namingHolder(literal);
     if (!list) continue;
     lists.push(list);
     const direct = namesIn(list);

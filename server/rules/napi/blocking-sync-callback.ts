@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { blockingRoutineReason } from '../../analysis/c/blocking-functions';
 import { calleeName } from '../../analysis/c/calls';
 import { variablesDeclaredBy, type DeclaredVariable } from '../../analysis/c/declarations';
-import { stripParentheses } from '../../analysis/c/expressions';
+import { isAddressOf, stripParentheses } from '../../analysis/c/expressions';
 import {
   displayName,
   readDefinedFunctions,
@@ -20,6 +20,11 @@ const DESCRIPTOR_IO = new Set([
   'read', 'readv', 'pread', 'preadv', 'write', 'writev', 'recv', 'recvfrom', 'recvmsg', 'send', 'sendto', 'sendmsg',
   'accept', 'accept4', 'connect',
 ]);
+/**
+ * Routine names that are also common method names: inside a method of a class whose body this file
+ * does not show, an unqualified `write(…)` may well be the class's own `write`.
+ */
+const METHOD_LIKE = new Set(['read', 'write', 'open', 'send', 'recv', 'connect', 'accept', 'wait', 'sleep', 'system', 'poll', 'select', 'pause']);
 /** Text that shows the file puts descriptors in non-blocking mode. */
 const NON_BLOCKING_MODE = /\b(?:O_NONBLOCK|O_NDELAY|SOCK_NONBLOCK|FIONBIO|MSG_DONTWAIT)\b/;
 /** Readiness waits whose last argument is a timeout: 0 means "just look". */
@@ -93,6 +98,7 @@ function routineBlocking(call: Node, name: string, context: Context): string | u
   const callee = call.childForFieldName('function');
   if (callee?.type === 'identifier') {
     if (context.ownNames.has(name)) return undefined;
+    if (METHOD_LIKE.has(name) && inMethodOfUnseenClass(call, context.scope)) return undefined;
     const variable = resolveVariable(callee, context.scope);
     if (variable && variable.shape !== 'function') return undefined;
   }
@@ -102,6 +108,30 @@ function routineBlocking(call: Node, name: string, context: Context): string | u
   if (TIMEOUT_LAST.has(name) && literalZero(args.at(-1))) return undefined;
   if (/^wait(?:pid|id|3|4)$/.test(name) && args.some((arg) => /\bWNOHANG\b/.test(arg.text))) return undefined;
   return why;
+}
+
+/** True when `node` is in a method (`Port::Write`) of a class whose body is declared in another file. */
+function inMethodOfUnseenClass(node: Node, scope: FileScope): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type !== 'function_definition') continue;
+    const owner = readFunctionDefinition(current)?.owner;
+    return owner !== undefined && !scope.classes.has(owner) && !scope.namespaces.has(owner);
+  }
+  return false;
+}
+
+function firstArgument(call: Node): Node | undefined {
+  return call.childForFieldName('arguments')?.namedChildren.find((arg): arg is Node => arg !== null && arg.type !== 'comment');
+}
+
+/** C++ `getline(stream, line)`: blocking when the stream is a file stream or `std::cin`, not a string stream. */
+function streamGetline(call: Node, callee: Node, context: Context): Blocking | undefined {
+  const stream = firstArgument(call);
+  const variable = stream ? objectVariable(stream, context.scope) : undefined;
+  const text = stream?.text.replace(/\s+/g, '') ?? '';
+  if (/^(?:std::)?cin$/.test(text) || (variable && STD_STREAMS.test(typeText(variable))))
+    return { node: callee, call: callee.text.replace(/\s+/g, ''), why: 'waits for a line of input' };
+  return undefined;
 }
 
 /** What blocks in one call or declaration of a callback body, if anything does (helpers aside). */
@@ -118,6 +148,10 @@ function blockingAt(node: Node, context: Context): Blocking | undefined {
   if (node.type !== 'call_expression') return undefined;
   const callee = node.childForFieldName('function');
   if (!callee) return undefined;
+  const first = firstArgument(node);
+  if (callee.type === 'identifier' && callee.text === 'getline' && first && !isAddressOf(first)) {
+    return streamGetline(node, callee, context); // C++ `getline(stream, line)` under `using namespace std`
+  }
   if (callee.type === 'identifier') {
     const why = routineBlocking(node, callee.text, context);
     return why ? { node: callee, call: callee.text, why } : undefined;
@@ -127,13 +161,7 @@ function blockingAt(node: Node, context: Context): Blocking | undefined {
     if (/^(?:::)?std::this_thread::sleep_(?:for|until)$/.test(text)) return { node: callee, call: text, why: 'sleeps' };
     const name = calleeName(node);
     if (!name || !/^(?:::)?(?:std::)?\w+$/.test(text)) return undefined;
-    if (name === 'getline' && /^(?:::)?std::/.test(text)) {
-      const stream = node.childForFieldName('arguments')?.namedChildren[0];
-      const variable = stream ? objectVariable(stream, context.scope) : undefined;
-      if (stream?.text.replace(/\s+/g, '') === 'std::cin' || (variable && STD_STREAMS.test(typeText(variable))))
-        return { node: callee, call: text, why: 'waits for a line of input' };
-      return undefined;
-    }
+    if (name === 'getline' && /^(?:::)?std::/.test(text)) return streamGetline(node, callee, context);
     const why = routineBlocking(node, name, context);
     return why ? { node: callee, call: text, why } : undefined;
   }
