@@ -16,11 +16,12 @@ const BLOCKING_ROUTINES: ReadonlyMap<string, string> = new Map([
       'fgets fgetc getc getchar gets getline getdelim fread fsync fdatasync',
   ),
   ...words('waits for a child process', 'wait waitpid wait3 wait4 waitid pclose system'),
-  ...words('waits for a thread', 'pthread_join thrd_join'),
+  ...words('waits for a thread', 'pthread_join thrd_join uv_thread_join'),
   ...words(LOCK_REASON, 'pthread_mutex_lock pthread_rwlock_rdlock pthread_rwlock_wrlock pthread_spin_lock mtx_lock mtx_timedlock'),
   ...words(
     'waits for a condition or another party',
-    'pthread_cond_wait pthread_cond_timedwait pthread_barrier_wait sem_wait sem_timedwait cnd_wait cnd_timedwait',
+    'pthread_cond_wait pthread_cond_timedwait pthread_barrier_wait sem_wait sem_timedwait cnd_wait cnd_timedwait ' +
+      'uv_cond_wait uv_cond_timedwait uv_sem_wait uv_barrier_wait',
   ),
   ...words('waits for a file lock', 'flock lockf'),
   ...words('waits for a signal or message', 'sigwait sigwaitinfo sigtimedwait sigsuspend msgrcv mq_receive mq_timedreceive'),

@@ -178,6 +178,9 @@ export function isNamedSync(name: string): boolean {
   return /(?:Sync|_sync)$/.test(name);
 }
 
+/** The env parameter types of a `napi_finalize` (`node_api_basic_finalize` in newer headers). */
+const FINALIZER_ENV_TYPES = new Set(['napi_env', 'node_api_basic_env', 'node_api_nogc_env']);
+
 /**
  * True when `node` runs while something is torn down: in a C++ destructor, a
  * `napi_finalize`-shaped function `void f(napi_env, void *data, void *hint)`, a method named
@@ -199,7 +202,7 @@ export function isInTeardown(node: Node): boolean {
     const parameters = read?.parameters ?? [];
     if (
       parameters.length === 3 &&
-      parameters[0]?.typeName === 'napi_env' &&
+      FINALIZER_ENV_TYPES.has(parameters[0]?.typeName ?? '') &&
       parameters.slice(1).every((parameter) => parameter.typeName === 'void' && parameter.pointerDepth === 1)
     )
       return true;
