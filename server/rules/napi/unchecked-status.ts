@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { variablesDeclaredBy, type DeclaredVariable } from '../../analysis/c/declarations';
 import { stripParentheses } from '../../analysis/c/expressions';
 import { isErrorReportingCall, isInTeardown, isTeardownCall, plainCalleeName, returnsNapiStatus } from '../../analysis/c/napi-callbacks';
 import { readFileScope, resolveVariable, type FileScope } from '../../analysis/c/scope';
@@ -82,13 +83,24 @@ export default defineRule({
         continue;
       }
       const stored = assignmentStatement(statement);
-      const storedCall = stored ? statusCall(stored.value, own, scope) : undefined;
-      if (!stored || !storedCall) continue;
-      const variable = resolveVariable(stored.target, scope);
-      if (!variable || variable.storage !== 'local' || variable.shape !== 'plain') continue;
+      const variable = stored ? resolveVariable(stored.target, scope) : undefined;
+      if (stored && variable) reportOverwrite(statement, stored.target, stored.value, variable);
+    }
+    // `napi_status status = napi_…(…);` followed by `status = …;`.
+    for (const declaration of context.root.descendantsOfType('declaration')) {
+      const variables = declaration ? variablesDeclaredBy(declaration) : [];
+      const [variable] = variables;
+      if (!declaration || variables.length !== 1 || !variable?.initializer) continue;
+      reportOverwrite(declaration, variable.nameNode, variable.initializer, variable);
+    }
+
+    function reportOverwrite(statement: Node, target: Node, value: Node, variable: DeclaredVariable): void {
+      const call = statusCall(value, own, scope);
+      if (!call || variable.storage !== 'local' || variable.shape !== 'plain') return;
       const next = assignmentStatement(nextStatement(statement));
-      if (!next || next.target.text !== stored.target.text || mentions(next.value, stored.target.text)) continue;
-      context.report({ node: stored.target, messageId: 'overwritten', data: { variable: stored.target.text, call: storedCall } });
+      if (!next || next.target.text !== target.text || mentions(next.value, target.text)) return;
+      if (resolveVariable(next.target, scope)?.nameNode.id !== variable.nameNode.id) return;
+      context.report({ node: target, messageId: 'overwritten', data: { variable: target.text, call } });
     }
   },
 });
