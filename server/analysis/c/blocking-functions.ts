@@ -34,7 +34,7 @@ const BLOCKING_ROUTINES: ReadonlyMap<string, string> = new Map([
  * for them (code on an event loop thread) see them.
  */
 const FILE_ROUTINES: ReadonlyMap<string, string> = new Map(
-  words('opens or transfers file data, which can wait on slow or network storage or a pipe', 'fopen freopen open openat creat popen fwrite fflush fscanf'),
+  words('opens or transfers file data and can wait on slow or network storage or a pipe', 'fopen freopen open openat creat popen fwrite fflush fscanf'),
 );
 
 /**

@@ -20,9 +20,10 @@ export function returnsNapiStatus(name: string): boolean {
 }
 
 /**
- * N-API calls that give something back (a reference, a wrap, async work, an async context, a
- * thread-safe function, a cleanup hook, a scope). In a destructor or finalizer nothing useful can
- * follow their failure: node-addon-api itself ignores their status there.
+ * N-API calls that let go of something taken earlier (a reference, a wrap, async work, an async
+ * context, a thread-safe function, a cleanup hook, a scope, reported external memory). In a
+ * destructor or finalizer nothing useful can follow their failure: node-addon-api itself ignores
+ * their status there.
  */
 const TEARDOWN_FUNCTIONS: ReadonlySet<string> = new Set([
   'napi_delete_reference',
@@ -41,6 +42,7 @@ const TEARDOWN_FUNCTIONS: ReadonlySet<string> = new Set([
   'napi_adjust_external_memory',
 ]);
 
+/** True for an N-API call that lets go of something (see TEARDOWN_FUNCTIONS). */
 export function isTeardownCall(name: string): boolean {
   return TEARDOWN_FUNCTIONS.has(name);
 }

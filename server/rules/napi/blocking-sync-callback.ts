@@ -66,7 +66,7 @@ function ownFunctionNames(root: Node): Set<string> {
   return names;
 }
 
-/** The variable an object expression (`t`, `threads[i]`, `self->worker`) starts from, when it is a plain name. */
+/** The variable an object expression (`t`, `threads[i]`, `*worker`) starts from, when it is a plain name. */
 function objectVariable(object: Node, scope: FileScope): DeclaredVariable | undefined {
   let node = stripParentheses(object);
   if (node.type === 'subscript_expression') node = node.childForFieldName('argument') ?? node;
@@ -172,7 +172,7 @@ function blockingAt(node: Node, context: Context): Blocking | undefined {
     const variable = objectVariable(object, context.scope);
     if (!variable) return undefined;
     const type = typeText(variable);
-    const call = `${object.text}.${method}`;
+    const call = callee.text.replace(/\s+/g, '');
     if (method === 'join' && THREAD_TYPES.test(type)) return { node: callee, call, why: 'waits for a thread to finish' };
     if ((method === 'get' || method === 'wait') && FUTURE_TYPES.test(type)) return { node: callee, call, why: 'waits for a result from another thread' };
     if (method === 'open' && STD_STREAMS.test(type)) return { node: callee, call, why: 'opens a file' };
@@ -209,7 +209,7 @@ function calledHelper(call: Node, context: Context): DefinedFunction | undefined
   return helper;
 }
 
-/** The name a user knows a callback by: `Read`, `File::Read`, or `lambda` for an unnamed one. */
+/** The name a user knows a callback by: `Read`, `File::Read`; undefined for a lambda. */
 function callbackName(definition: Node): string | undefined {
   if (definition.type === 'lambda_expression') return undefined;
   const read = readFunctionDefinition(definition);
