@@ -5,6 +5,7 @@ import { variablesDeclaredBy, type DeclaredVariable } from '../../analysis/c/dec
 import { isAddressOf, stripParentheses } from '../../analysis/c/expressions';
 import {
   displayName,
+  firstReached,
   readDefinedFunctions,
   readFunctionDefinition,
   resolveFunction,
@@ -181,23 +182,8 @@ function blockingAt(node: Node, context: Context): Blocking | undefined {
 }
 
 /** The first blocking call a same-file helper makes, itself or through its own helpers. */
-function helperBlocking(fn: DefinedFunction, context: Context, memo: Map<number, Blocking | null>, depth = 0): Blocking | undefined {
-  const known = memo.get(fn.definition.id);
-  if (known !== undefined) return known ?? undefined;
-  memo.set(fn.definition.id, null);
-  let found: Blocking | undefined;
-  for (const node of walkBody(fn.body)) {
-    found = blockingAt(node, context);
-    if (found) break;
-    const helper = node.type === 'call_expression' && depth < 4 ? calledHelper(node, context) : undefined;
-    const inner = helper ? helperBlocking(helper, context, memo, depth + 1) : undefined;
-    if (inner) {
-      found = inner;
-      break;
-    }
-  }
-  memo.set(fn.definition.id, found ?? null);
-  return found;
+function helperBlocking(fn: DefinedFunction, context: Context, memo: Map<number, Blocking | null>): Blocking | undefined {
+  return firstReached(fn, (node) => blockingAt(node, context), (call) => calledHelper(call, context), memo);
 }
 
 /** The same-file function a call runs, unless it is itself a callback (reported on its own) or blocks by name on purpose. */
