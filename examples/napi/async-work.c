@@ -56,13 +56,13 @@ static void compress_complete(napi_env env, napi_status status, void *data)
     napi_value result;
     if (status == napi_ok && job->error == 0 &&
         napi_create_external_buffer(env, job->output_length, job->output, free_output, NULL, &result) == napi_ok) {
-        napi_resolve_deferred(env, job->deferred, result);
+        (void)napi_resolve_deferred(env, job->deferred, result); /* settling is all that is left */
     } else {
         napi_value message, error;
         free(job->output);
-        napi_create_string_utf8(env, codec_strerror(job->error), NAPI_AUTO_LENGTH, &message);
-        napi_create_error(env, NULL, message, &error);
-        napi_reject_deferred(env, job->deferred, error);
+        if (napi_create_string_utf8(env, codec_strerror(job->error), NAPI_AUTO_LENGTH, &message) == napi_ok &&
+            napi_create_error(env, NULL, message, &error) == napi_ok)
+            (void)napi_reject_deferred(env, job->deferred, error);
     }
     napi_delete_reference(env, job->input_ref);
     napi_delete_async_work(env, job->work);
@@ -106,11 +106,11 @@ static void checksum_execute(napi_env env, void *data)
     uint32_t crc = codec_crc32(job->input, job->input_length);
     napi_value callback, argv[2], global;
     /* Wrong: every one of these needs the JavaScript thread. */
-    napi_get_reference_value(env, job->callback, &callback); /* napi/async-execute-touches-js */
-    napi_get_null(env, &argv[0]);
-    napi_create_uint32(env, crc, &argv[1]);
-    napi_get_global(env, &global);
-    napi_call_function(env, global, callback, 2, argv, NULL);
+    if (napi_get_reference_value(env, job->callback, &callback) != napi_ok || /* napi/async-execute-touches-js */
+        napi_get_null(env, &argv[0]) != napi_ok || napi_create_uint32(env, crc, &argv[1]) != napi_ok ||
+        napi_get_global(env, &global) != napi_ok)
+        return;
+    (void)napi_call_function(env, global, callback, 2, argv, NULL);
 }
 
 static void checksum_complete(napi_env env, napi_status status, void *data)
@@ -155,10 +155,11 @@ static void *watch_loop(void *arg)
     char changed[4096];
     while (dir_wait_change(w->dir, changed, sizeof changed) == 0) {
         napi_value callback, path, global;
-        napi_get_reference_value(w->env, w->on_change, &callback); /* napi/js-call-from-foreign-thread */
-        napi_create_string_utf8(w->env, changed, NAPI_AUTO_LENGTH, &path);
-        napi_get_global(w->env, &global);
-        napi_call_function(w->env, global, callback, 1, &path, NULL);
+        if (napi_get_reference_value(w->env, w->on_change, &callback) != napi_ok || /* napi/js-call-from-foreign-thread */
+            napi_create_string_utf8(w->env, changed, NAPI_AUTO_LENGTH, &path) != napi_ok ||
+            napi_get_global(w->env, &global) != napi_ok)
+            break;
+        (void)napi_call_function(w->env, global, callback, 1, &path, NULL);
     }
     return NULL;
 }
@@ -191,7 +192,8 @@ static void deliver_change(napi_env env, napi_value js_callback, void *context, 
     if (env != NULL &&
         napi_create_string_utf8(env, changed, NAPI_AUTO_LENGTH, &path) == napi_ok &&
         napi_get_undefined(env, &undefined) == napi_ok) {
-        napi_call_function(env, undefined, js_callback, 1, &path, NULL);
+        /* a callback that throws leaves a pending exception, which Node reports */
+        (void)napi_call_function(env, undefined, js_callback, 1, &path, NULL);
     }
     free(changed);
 }
@@ -207,7 +209,7 @@ static void *watch_loop_safely(void *arg)
             break;
         }
     }
-    napi_release_threadsafe_function(w->tsfn, napi_tsfn_release);
+    (void)napi_release_threadsafe_function(w->tsfn, napi_tsfn_release); /* fails only for a bad handle */
     return NULL;
 }
 

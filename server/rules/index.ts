@@ -29,8 +29,10 @@ import jniUncheckedException from './jni/unchecked-exception';
 import jniUnimplementedNative from './jni/unimplemented-native';
 import jniUnreleasedArrayElements from './jni/unreleased-array-elements';
 import napiAsyncExecuteTouchesJs from './napi/async-execute-touches-js';
+import napiBlockingSyncCallback from './napi/blocking-sync-callback';
 import napiJsCallFromForeignThread from './napi/js-call-from-foreign-thread';
 import napiNoPrebuildMatrix from './napi/no-prebuild-matrix';
+import napiUncheckedStatus from './napi/unchecked-status';
 import napiV8AbiDependency from './napi/v8-abi-dependency';
 import panamaArenaMisuse from './panama/arena-misuse';
 import panamaUpcallStubOutlivesArena from './panama/upcall-stub-outlives-arena';
@@ -86,6 +88,8 @@ export const ALL_RULES: readonly Rule[] = [
   rustSafeFnDerefsRawPointer,
   napiAsyncExecuteTouchesJs,
   napiJsCallFromForeignThread,
+  napiBlockingSyncCallback,
+  napiUncheckedStatus,
   napiV8AbiDependency,
   napiNoPrebuildMatrix,
 ];

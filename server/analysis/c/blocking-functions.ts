@@ -4,6 +4,8 @@
  * locks or joins. Used by rules that care what a foreign call does to the thread that makes it.
  */
 
+const LOCK_REASON = 'waits for a lock';
+
 /** C library and POSIX routines that can block, with a few words saying on what. */
 const BLOCKING_ROUTINES: ReadonlyMap<string, string> = new Map([
   ...words('sleeps', 'sleep usleep nanosleep clock_nanosleep pause Sleep SleepEx'),
@@ -14,15 +16,37 @@ const BLOCKING_ROUTINES: ReadonlyMap<string, string> = new Map([
       'fgets fgetc getc getchar gets getline getdelim fread fsync fdatasync',
   ),
   ...words('waits for a child process', 'wait waitpid wait3 wait4 waitid pclose system'),
-  ...words('waits for a thread', 'pthread_join thrd_join'),
+  ...words('waits for a thread', 'pthread_join thrd_join uv_thread_join'),
+  ...words(LOCK_REASON, 'pthread_mutex_lock pthread_rwlock_rdlock pthread_rwlock_wrlock pthread_spin_lock mtx_lock mtx_timedlock'),
   ...words(
-    'waits for a lock',
-    'pthread_mutex_lock pthread_rwlock_rdlock pthread_rwlock_wrlock pthread_cond_wait pthread_cond_timedwait ' +
-      'pthread_barrier_wait pthread_spin_lock sem_wait sem_timedwait mtx_lock mtx_timedlock cnd_wait cnd_timedwait flock lockf',
+    'waits for a condition or another party',
+    'pthread_cond_wait pthread_cond_timedwait pthread_barrier_wait sem_wait sem_timedwait cnd_wait cnd_timedwait ' +
+      'uv_cond_wait uv_cond_timedwait uv_sem_wait uv_barrier_wait',
   ),
+  ...words('waits for a file lock', 'flock lockf'),
   ...words('waits for a signal or message', 'sigwait sigwaitinfo sigtimedwait sigsuspend msgrcv mq_receive mq_timedreceive'),
   ...words('resolves names, possibly over the network', 'getaddrinfo getnameinfo gethostbyname gethostbyname2 gethostbyaddr res_query res_search'),
 ]);
+
+/**
+ * Routines that open a file or move its data: quick on a local disk, but unbounded on a network
+ * filesystem, a FIFO, a terminal or a device. Not in BLOCKING_ROUTINES, so only callers that ask
+ * for them (code on an event loop thread) see them.
+ */
+const FILE_ROUTINES: ReadonlyMap<string, string> = new Map(
+  words('opens or transfers file data and can wait on slow or network storage or a pipe', 'fopen freopen open openat creat popen fwrite fflush fscanf'),
+);
+
+/**
+ * Why a call of the C library or POSIX routine `name` can block, by its exact name only (no
+ * guessing from words). Lock routines count unless `locks` is false; file opening and writing
+ * (`fopen`, `open`, `popen`, `fwrite`…) only when `files` is true.
+ */
+export function blockingRoutineReason(name: string, options: { locks?: boolean; files?: boolean } = {}): string | undefined {
+  const routine = BLOCKING_ROUTINES.get(name);
+  if (routine) return routine === LOCK_REASON && options.locks === false ? undefined : routine;
+  return options.files ? FILE_ROUTINES.get(name) : undefined;
+}
 
 function words(why: string, names: string): [string, string][] {
   return names.split(/\s+/).map((name) => [name, why]);

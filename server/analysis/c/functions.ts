@@ -151,6 +151,33 @@ export function* walkBody(body: Node): Generator<Node> {
   }
 }
 
+/**
+ * The first thing `find` picks out of a same-file function's body, looking also (up to four calls
+ * deep) into the same-file functions that `follow` says its calls run. Results are kept in `memo`
+ * by definition, so a helper called from many places is read once; recursion finds nothing.
+ */
+export function firstReached<T>(
+  fn: DefinedFunction,
+  find: (node: Node) => T | undefined,
+  follow: (call: Node) => DefinedFunction | undefined,
+  memo: Map<number, T | null>,
+  depth = 0,
+): T | undefined {
+  const known = memo.get(fn.definition.id);
+  if (known !== undefined) return known ?? undefined;
+  memo.set(fn.definition.id, null); // recursion: assume nothing until proven
+  let found: T | undefined;
+  for (const node of walkBody(fn.body)) {
+    found = find(node);
+    if (found !== undefined) break;
+    const helper = node.type === 'call_expression' && depth < 4 ? follow(node) : undefined;
+    found = helper ? firstReached(helper, find, follow, memo, depth + 1) : undefined;
+    if (found !== undefined) break;
+  }
+  memo.set(fn.definition.id, found ?? null);
+  return found;
+}
+
 /** A short name for a user: `worker`, `Worker::run`. */
 export function displayName(fn: DefinedFunction): string {
   return fn.owner ? `${fn.owner}::${fn.name}` : fn.name;

@@ -1,7 +1,7 @@
 import { calleeName } from '../../analysis/c/calls';
 import { blockingReason } from '../../analysis/c/blocking-functions';
 import { ExitPaths } from '../../analysis/c/exit-paths';
-import { readDefinedFunctions, resolveFunction, walkBody, type DefinedFunction } from '../../analysis/c/functions';
+import { firstReached, readDefinedFunctions, resolveFunction, walkBody, type DefinedFunction } from '../../analysis/c/functions';
 import {
   CRITICAL_FUNCTIONS,
   isInNullBranch,
@@ -27,27 +27,16 @@ const BLOCKING = new Set(
 );
 
 /** The first JNI call a same-file function makes, itself or through the same-file functions it calls. */
-function jniCallMadeBy(fn: DefinedFunction, functions: Map<string, DefinedFunction[]>, memo: Map<number, string | null>, depth = 0): string | undefined {
-  const known = memo.get(fn.definition.id);
-  if (known !== undefined) return known ?? undefined;
-  memo.set(fn.definition.id, null); // recursion: assume nothing until proven
-  let found: string | undefined;
-  for (const node of walkBody(fn.body)) {
-    if (node.type !== 'call_expression') continue;
-    if (isJniCall(node)) {
-      found = calleeName(node);
-      break;
-    }
-    const callee = node.childForFieldName('function');
-    const helper = callee && depth < 4 ? resolveFunction(callee, functions) : undefined;
-    const inner = helper ? jniCallMadeBy(helper, functions, memo, depth + 1) : undefined;
-    if (inner) {
-      found = inner;
-      break;
-    }
-  }
-  memo.set(fn.definition.id, found ?? null);
-  return found;
+function jniCallMadeBy(fn: DefinedFunction, functions: Map<string, DefinedFunction[]>, memo: Map<number, string | null>): string | undefined {
+  return firstReached(
+    fn,
+    (node) => (node.type === 'call_expression' && isJniCall(node) ? calleeName(node) : undefined),
+    (call) => {
+      const callee = call.childForFieldName('function');
+      return callee ? resolveFunction(callee, functions) : undefined;
+    },
+    memo,
+  );
 }
 
 const INSTEAD_ARRAY = 'copy what you need and call ReleasePrimitiveArrayCritical first, or use Get<Type>ArrayRegion / Get<Type>ArrayElements instead';
