@@ -68,7 +68,7 @@ export function registersCallback(name: string): boolean {
  * The routine an argument names: `worker`, `&worker`, `(void *(*)(void *))worker`,
  * `&Worker::run`, `G_CALLBACK(on_event)`, or a lambda.
  */
-function routineOf(
+export function routineOf(
   argument: Node,
   functions: ReadonlyMap<string, readonly DefinedFunction[]>,
 ): EntryPoint['routine'] | undefined {
