@@ -9,6 +9,23 @@ import { defineRule } from '../../engine/rule';
 /** A declaration in a body is a local (`std::vector<Slice> keys(n);` reads like a prototype), never an interface. */
 const LOCAL_SCOPES = ['compound_statement', 'function_definition', 'lambda_expression'];
 
+const HEADER = /\.(?:h|hh|hpp|hxx)$/i;
+
+/**
+ * True for an `extern "C"` in a header with no `#ifdef __cplusplus` around it: such a header only
+ * compiles as C++, so its callers are C++ too (typically a plugin entry point found with dlsym).
+ */
+function isInCppOnlyHeader(item: Node, filePath: string): boolean {
+  if (!HEADER.test(filePath)) return false;
+  for (let ancestor = item.parent; ancestor; ancestor = ancestor.parent) {
+    if (ancestor.type.startsWith('preproc_if') || ancestor.type === 'preproc_elif') {
+      const condition = ancestor.childForFieldName('name') ?? ancestor.childForFieldName('condition');
+      if (condition?.text.includes('__cplusplus')) return false;
+    }
+  }
+  return true;
+}
+
 const INSTEAD: Record<CReplacement | 'reference', string> = {
   text: '`const char*` and a length',
   buffer: 'a pointer and a length',
@@ -81,7 +98,7 @@ export default defineRule({
     const why = (problem: CReplacement | 'reference') =>
       problem === 'reference' ? 'a reference (C has no references)' : 'a C++ class with no C layout';
     for (const item of context.root.descendantsOfType(['declaration', 'function_definition'])) {
-      if (!item || declaredLinkage(item) !== 'C' || storageSpecifiersOf(item).includes('static') || closestAncestor(item, LOCAL_SCOPES)) {
+      if (!item || declaredLinkage(item) !== 'C' || storageSpecifiersOf(item).includes('static') || closestAncestor(item, LOCAL_SCOPES) || isInCppOnlyHeader(item, context.filePath)) {
         continue;
       }
       const name = declaredFunctionName(item);
