@@ -90,6 +90,18 @@ const C_REGISTRATIONS: ReadonlyMap<string, readonly number[]> = new Map<string, 
   ['g_thread_new', [1]],
 ]);
 
+/**
+ * Tables of function pointers that a C runtime reads (`static PyMethodDef methods[] = {{"f", f, …}}`),
+ * by element type, with the positions in each row that hold a function.
+ */
+const CALLBACK_TABLES: ReadonlyMap<string, readonly number[]> = new Map<string, readonly number[]>([
+  ['PyMethodDef', [1]],
+  ['PyGetSetDef', [1, 2]],
+  ['PyType_Slot', [1]],
+  ['napi_property_descriptor', [2, 3, 4]],
+  ['JNINativeMethod', [2]],
+]);
+
 /** `curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, fn)`: options named `…FUNCTION` take a callback. */
 const CURL_SETOPT = /^curl_(?:easy|multi|share)_setopt$/;
 
@@ -103,7 +115,7 @@ function isPlainCFunction(call: Node): boolean {
   return callee?.type === 'qualified_identifier' && /^(?:::|std::)[A-Za-z_]\w*$/.test(callee.text.replace(/\s+/g, ''));
 }
 
-/** Every routine this file defines (or a lambda) that it hands to one of the C APIs above. */
+/** Every routine this file defines (or a lambda) that it hands to one of the C APIs or puts in one of the tables above. */
 export function findCCallbacks(root: Node, functions: ReadonlyMap<string, readonly DefinedFunction[]>): CCallback[] {
   const found: CCallback[] = [];
   for (const call of root.descendantsOfType('call_expression')) {
@@ -117,6 +129,23 @@ export function findCCallbacks(root: Node, functions: ReadonlyMap<string, readon
       const argument = args[position];
       const routine = argument ? routineOf(argument, functions) : undefined;
       if (argument && routine) found.push({ routine, via: name, argument });
+    }
+  }
+  for (const declaration of root.descendantsOfType('declaration')) {
+    const type = declaration?.childForFieldName('type')?.text.replace(/^(?:struct\s+)?/, '');
+    const positions = type ? CALLBACK_TABLES.get(type) : undefined;
+    const value = declaration?.childForFieldName('declarator')?.childForFieldName('value');
+    if (!positions || value?.type !== 'initializer_list') continue;
+    // One row (`napi_property_descriptor d = {…}`) or an array of rows.
+    const rows = value.namedChildren.some((child) => child?.type === 'initializer_list') ? value.namedChildren : [value];
+    for (const row of rows) {
+      if (row?.type !== 'initializer_list') continue;
+      const cells = row.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+      for (const position of positions) {
+        const argument = cells[position];
+        const routine = argument ? routineOf(argument, functions) : undefined;
+        if (argument && routine) found.push({ routine, via: `${type} table`, argument });
+      }
     }
   }
   return found;

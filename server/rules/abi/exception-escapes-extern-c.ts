@@ -32,12 +32,12 @@ export default defineRule({
   severity: 'error',
   questions: [9, 34],
   description:
-    'A C++ exception can leave a function with C linkage (extern "C", JNI) or a C++ routine handed to a C API as a callback (pthread_create, qsort, atexit, N-API, libuv, SQLite), where no C frame can unwind it.',
+    'A C++ exception can leave a function with C linkage (extern "C", JNI) or a C++ routine handed to a C API as a callback (pthread_create, qsort, atexit, N-API, libuv, SQLite, PyMethodDef and JNINativeMethod tables), where no C frame can unwind it.',
   messages: {
     linkage:
       '`{{function}}` has C linkage, but a C++ exception can escape it from `{{place}}`{{detail}}; C callers cannot unwind it (terminate or undefined behaviour). Catch everything at the boundary (`catch (...)`) and return an error code or set a pending JS/Java/Python exception.',
     callback:
-      '{{function}} is called by C through `{{via}}`, but a C++ exception can escape it from `{{place}}`{{detail}}; the C frames cannot unwind it (terminate or undefined behaviour). Catch everything in the callback (`catch (...)`) and return the error value its C caller expects.',
+      "{{function}} is called back through `{{via}}`, but a C++ exception can escape it from `{{place}}`{{detail}}; the C frames above it cannot unwind it. Catch everything in the callback (`catch (...)`) and return the caller's error value or set a pending JS/Java/Python exception.",
   },
   fixable: false,
   triggers: ['throw', 'sto', 'at(', 'any_cast', 'dynamic_cast', 'get<'],
