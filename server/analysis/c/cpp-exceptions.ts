@@ -122,6 +122,14 @@ export function isCaughtWithin(
   return false;
 }
 
+/**
+ * A class named as fatal (`PyFatalError`, `FatalError`) is thrown to end the process; greenlet's,
+ * for one, calls `Py_FatalError` in its constructor, so nothing is ever unwound.
+ */
+function isDeliberateCrash(type: string): boolean {
+  return /fatal/i.test(lastTypeName(type));
+}
+
 /** What a throw statement throws: the type of `throw T(...)`, `throw T{...}`, `throw ns::make_error(...)`. */
 function thrownByStatement(statement: Node): readonly string[] | undefined {
   const value = statement.namedChildren.find((child) => child !== null && child.type !== 'comment');
@@ -231,6 +239,7 @@ export class ExceptionEscapes {
   private escapeAt(node: Node, body: Node): EscapingException | undefined {
     if (node.type === 'throw_statement') {
       const thrown = thrownByStatement(node);
+      if (thrown?.some(isDeliberateCrash)) return undefined;
       return isCaughtWithin(node, body, thrown, this.classBases) ? undefined : { node, thrown };
     }
     if (node.type !== 'call_expression') return undefined;
