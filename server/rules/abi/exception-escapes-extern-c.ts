@@ -55,7 +55,8 @@ export default defineRule({
     };
     for (const fn of [...functions.values()].flat()) {
       if (takesNapiCallbackInfo(fn)) continue;
-      const boundary = fn.owner === undefined && (hasCLinkageInFile(fn.definition, context.language, cNames) || JNI_ENTRY.test(fn.name));
+      // A static function has C linkage but no C caller outside this file: it counts once registered as a callback.
+      const boundary = fn.owner === undefined && !fn.isStatic && (hasCLinkageInFile(fn.definition, context.language, cNames) || JNI_ENTRY.test(fn.name));
       if (boundary) report(fn.definition, fn.body, 'linkage', { function: displayName(fn) });
     }
     for (const callback of findCCallbacks(context.root, functions)) {
