@@ -1,4 +1,6 @@
 import type { Rule } from '../engine/rule';
+import abiCppTypeInExternC from './abi/cpp-type-in-extern-c';
+import abiExceptionEscapesExternC from './abi/exception-escapes-extern-c';
 import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
 import cgoBlockingCallPerRequest from './cgo/blocking-call-per-request';
 import cgoCallInLoop from './cgo/call-in-loop';
@@ -92,6 +94,8 @@ export const ALL_RULES: readonly Rule[] = [
   napiUncheckedStatus,
   napiV8AbiDependency,
   napiNoPrebuildMatrix,
+  abiExceptionEscapesExternC,
+  abiCppTypeInExternC,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -33,6 +33,14 @@ export function declaredFunctionName(node: Node): string | undefined {
   return name?.type === 'identifier' ? name.text : undefined;
 }
 
+/** A declaration inside a function body declares a local (`std::vector<Slice> keys(n);` reads like a prototype). */
+function isInBody(node: Node): boolean {
+  for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) {
+    if (ancestor.type === 'compound_statement') return true;
+  }
+  return false;
+}
+
 /**
  * Names of the functions this file declares or defines inside `extern "C"`. A later declaration
  * or definition of the same name inherits that linkage (C++ [dcl.link]), even without the prefix.
@@ -42,10 +50,25 @@ export function namesWithCLinkage(root: Node): Set<string> {
   for (const block of root.descendantsOfType('linkage_specification')) {
     if (!block || block.childForFieldName('value')?.text !== '"C"') continue;
     for (const item of block.descendantsOfType(['declaration', 'function_definition'])) {
-      if (!item || declaredLinkage(item) !== 'C') continue;
+      if (!item || declaredLinkage(item) !== 'C' || isInBody(item)) continue;
       const name = declaredFunctionName(item);
       if (name) names.add(name);
     }
   }
   return names;
+}
+
+/**
+ * True when a function declaration or definition has C linkage, as written at that place or
+ * inherited from an `extern "C"` declaration of the same plain name elsewhere in the file
+ * (`names` from namesWithCLinkage). Members and `extern "C++"` functions never inherit it.
+ */
+export function hasCLinkageInFile(node: Node, language: LanguageId, names: ReadonlySet<string>): boolean {
+  if (hasCLinkage(node, language)) return true;
+  const name = declaredFunctionName(node);
+  if (!name || !names.has(name)) return false;
+  for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) {
+    if (['class_specifier', 'struct_specifier', 'union_specifier', 'linkage_specification'].includes(ancestor.type)) return false;
+  }
+  return true;
 }
