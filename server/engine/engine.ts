@@ -6,6 +6,7 @@ import { loadLanguage } from './grammars';
 import type { LanguageId } from './languages';
 import type { Rule } from './rule';
 import { DEFAULT_SETTINGS, effectiveSeverity, type EngineSettings } from './settings';
+import { commentSyntax, DIRECTIVE_MARKER, readSuppressions, type DirectiveProblem } from './suppressions';
 import { UNKNOWN_WORKSPACE, type WorkspaceFacts } from './workspace';
 
 export interface EngineLogger {
@@ -18,7 +19,11 @@ export interface AnalysisResult {
   failures: RuleFailure[];
   /** False when the pre-check found nothing to look at and the file was never parsed. */
   parsed: boolean;
+  /** Malformed suppression comments (unknown rule ids, misspelt directives), for the user to fix. */
+  directiveProblems: DirectiveProblem[];
 }
+
+const NOTHING_TO_CHECK: AnalysisResult = Object.freeze({ findings: [], failures: [], parsed: false, directiveProblems: [] });
 
 /**
  * Parses files and runs rules on them. Knows nothing of editors or terminals: the language
@@ -28,11 +33,14 @@ export class Engine {
   private readonly parsers = new Map<LanguageId, Parser>();
   private readonly queries = new QueryCache();
   private readonly failedRules = new Set<string>();
+  private readonly ruleIds: ReadonlySet<string>;
 
   constructor(
     readonly rules: readonly Rule[],
     private readonly logger: EngineLogger = { warn: () => {} },
-  ) {}
+  ) {
+    this.ruleIds = new Set(rules.map((rule) => rule.id));
+  }
 
   /** The rules that could report anything in this text under these settings. */
   applicableRules(language: LanguageId, text: string, settings: EngineSettings = DEFAULT_SETTINGS): Rule[] {
@@ -50,7 +58,7 @@ export class Engine {
     settings: EngineSettings = DEFAULT_SETTINGS,
     workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
   ): Promise<AnalysisResult> {
-    if (this.applicableRules(language, text, settings).length === 0) return { findings: [], failures: [], parsed: false };
+    if (!this.worthParsing(language, text, settings)) return { ...NOTHING_TO_CHECK };
     const document = await this.openDocument(filePath, language, text);
     try {
       return this.check(document, settings, workspace);
@@ -74,9 +82,9 @@ export class Engine {
     workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
   ): AnalysisResult {
     const rules = this.applicableRules(document.language, document.text, settings);
-    if (rules.length === 0) {
+    if (!this.worthParsing(document.language, document.text, settings, rules)) {
       document.dropTree();
-      return { findings: [], failures: [], parsed: false };
+      return { ...NOTHING_TO_CHECK };
     }
     const tree = document.parse();
     const { findings, failures } = runRules({
@@ -91,7 +99,22 @@ export class Engine {
       workspace,
     });
     for (const failure of failures) this.logFailureOnce(failure);
-    return { findings: findings.sort(compareFindings), failures, parsed: true };
+    const suppressions = readSuppressions(tree.rootNode, document.language, document.text, this.ruleIds);
+    return {
+      findings: suppressions.filter(findings).sort(compareFindings),
+      failures,
+      parsed: true,
+      directiveProblems: suppressions.problems,
+    };
+  }
+
+  /**
+   * A file is parsed when some rule may apply, or when it has suppression comments: a misspelt
+   * rule id in one is reported even where no rule fires (such files are rare, so this is cheap).
+   */
+  private worthParsing(language: LanguageId, text: string, settings: EngineSettings, rules = this.applicableRules(language, text, settings)): boolean {
+    if (rules.length > 0) return true;
+    return settings.enable && commentSyntax(language) !== undefined && text.includes(DIRECTIVE_MARKER);
   }
 
   /** Frees the parsers and compiled queries; the engine cannot be used afterwards. */
