@@ -34,7 +34,9 @@ describe('catalogue: generated text is in step with the registry (run `npm run g
 describe('settings: package.json declares exactly the engine settings, with the same defaults', () => {
   test('keys', () => {
     const engineKeys = Object.keys(DEFAULT_SETTINGS).map((key) => `ffiLens.${key}`);
-    assert.deepEqual(Object.keys(settings).sort(), [...engineKeys, 'ffiLens.trace.server'].sort());
+    // ffiLens.ignore is the server's (which files to check at all), not the engine's.
+    assert.deepEqual(Object.keys(settings).sort(), [...engineKeys, 'ffiLens.ignore', 'ffiLens.trace.server'].sort());
+    assert.deepEqual(settings['ffiLens.ignore'].default, []);
   });
   test('defaults', () => {
     for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
