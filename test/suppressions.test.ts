@@ -67,6 +67,7 @@ describe('suppression comments', () => {
     const [problem] = result.directiveProblems;
     assert.match(problem.message, /unknown rule "ctypes\/truncated-pointr-result" in an ffi-lens-disable-line comment \(did you mean "ctypes\/truncated-pointer-result"\?\)/);
     assert.deepEqual(problem.range, { start: { line: 2, column: 66 }, end: { line: 2, column: 96 } });
+    assert.equal(problem.suggestion, POINTER);
   });
 
   test('a known id beside an unknown one still works; a misspelt directive is reported', async () => {
@@ -75,7 +76,8 @@ describe('suppression comments', () => {
     assert.deepEqual(mixed.directiveProblems.map((p) => p.message.split(' in ')[0]), ['unknown rule "nonsense"']);
     const misspelt = await analyze(PY('', `# ffi-lens-disable-nextline ${POINTER}\n`));
     assert.equal(misspelt.findings.length, 1);
-    assert.match(misspelt.directiveProblems[0].message, /unknown directive "ffi-lens-disable-nextline"/);
+    assert.match(misspelt.directiveProblems[0].message, /unknown directive "ffi-lens-disable-nextline" \(did you mean "ffi-lens-disable-next-line"\?\)/);
+    assert.equal(misspelt.directiveProblems[0].suggestion, 'ffi-lens-disable-next-line');
   });
 
   test('a file no rule applies to is parsed for its directives only to report mistakes', async () => {

@@ -48,6 +48,8 @@ export type DirectiveKind = (typeof DIRECTIVES)[number];
 export interface DirectiveProblem {
   range: Range;
   message: string;
+  /** What the text at `range` was most likely meant to be (a quick fix can write it). */
+  suggestion?: string;
 }
 
 export interface Suppressions {
@@ -79,7 +81,7 @@ function levenshtein(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** The known id closest to a misspelt one, when it is close enough to be the one meant. */
+/** The known id (or directive) closest to a misspelt one, when it is close enough to be the one meant. */
 export function closestRuleId(id: string, known: Iterable<string>): string | undefined {
   let best: { id: string; distance: number } | undefined;
   for (const candidate of known) {
@@ -151,9 +153,11 @@ export function readSuppressions(
         end: positionAt(starts, bodyStart + from + length),
       });
       if (!(DIRECTIVES as readonly string[]).includes(directive)) {
+        const near = closestRuleId(directive, DIRECTIVES);
         problems.push({
           range: rangeOf(0, directive.length),
-          message: `unknown directive "${directive}": use ${DIRECTIVES.join(', ')}`,
+          message: `unknown directive "${directive}"${near ? ` (did you mean "${near}"?)` : ''}: use ${DIRECTIVES.join(', ')}`,
+          ...(near ? { suggestion: near } : {}),
         });
         continue;
       }
@@ -164,7 +168,14 @@ export function readSuppressions(
       for (const token of list.matchAll(/[^\s,]+/g)) {
         const id = token[0];
         if (knownRuleIds.has(id)) ids.push(id);
-        else problems.push({ range: rangeOf(directive.length + token.index, id.length), message: unknownRuleMessage(id, `an ${kind} comment`, knownRuleIds) });
+        else {
+          const near = closestRuleId(id, knownRuleIds);
+          problems.push({
+            range: rangeOf(directive.length + token.index, id.length),
+            message: unknownRuleMessage(id, `an ${kind} comment`, knownRuleIds),
+            ...(near ? { suggestion: near } : {}),
+          });
+        }
       }
       // Ids were given but none is known: the directive suppresses nothing rather than everything.
       if (ids.length === 0 && list.trim() !== '') continue;

@@ -51,5 +51,6 @@ export function toProblemDiagnostic(problem: DirectiveProblem): Diagnostic {
     source: DIAGNOSTIC_SOURCE,
     code: DIRECTIVE_PROBLEM_CODE,
     message: problem.message,
+    ...(problem.suggestion ? { data: { suggestion: problem.suggestion } } : {}),
   };
 }

@@ -17,7 +17,7 @@ import { PROJECT_CONFIG_FILE, ProjectConfigs, type ProjectConfig } from '../engi
 import { disableLineEdit } from '../engine/suppressions';
 import { ALL_RULES, findRule } from '../rules';
 import { disableRuleInProjectConfig } from './disable-rule';
-import { DIAGNOSTIC_SOURCE, toDiagnostic, toLspRange, toProblemDiagnostic, type DiagnosticData } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, DIRECTIVE_PROBLEM_CODE, toDiagnostic, toLspRange, toProblemDiagnostic, type DiagnosticData } from './diagnostics';
 import { hoverMarkdown } from './hover';
 import { OpenDocuments } from './open-documents';
 import { SettingsStore } from './settings-store';
@@ -222,9 +222,21 @@ export function startServer(connection: Connection, contentRoot = defaultContent
     for (const diagnostic of context.diagnostics) {
       if (token.isCancellationRequested) return null;
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+      const suggestion = (diagnostic.data as { suggestion?: unknown } | undefined)?.suggestion;
+      if (diagnostic.code === DIRECTIVE_PROBLEM_CODE && typeof suggestion === 'string') {
+        // A misspelt rule id or directive in a suppression comment: write what was meant.
+        actions.push({
+          title: `Change to ${suggestion}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: true,
+          edit: { changes: { [textDocument.uri]: [{ range: diagnostic.range, newText: suggestion }] } },
+        });
+        continue;
+      }
       const data = diagnostic.data as DiagnosticData | undefined;
       const ruleId = data?.ruleId ?? String(diagnostic.code);
-      if (!findRule(ruleId)) continue; // e.g. a malformed suppression comment: nothing to offer
+      if (!findRule(ruleId)) continue; // not a rule's finding: nothing more to offer
       const finding = findings.find((f) => f.ruleId === ruleId && sameRange(f, diagnostic.range));
       if (finding?.fix) {
         actions.push({

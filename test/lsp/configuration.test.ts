@@ -78,7 +78,7 @@ describe('language server: suppression code actions', () => {
     assert.deepEqual((await cleared).diagnostics, []);
   });
 
-  test('a misspelt rule id in a directive is a warning diagnostic, with no rule actions', async () => {
+  test('a misspelt rule id in a directive is a warning diagnostic whose quick fix writes the id meant', async () => {
     const at = `    # ffi-lens-disable-next-line ctypes/truncated-`.length;
     const published = client.nextDiagnostics(uri, (p) => p.version === 3);
     await client.connection.sendNotification('textDocument/didChange', {
@@ -96,7 +96,16 @@ describe('language server: suppression code actions', () => {
       range: diagnostics[1].range,
       context: { diagnostics: [diagnostics[1]] },
     })) as CodeAction[];
-    assert.deepEqual(actions, []);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.isPreferred, a.edit?.changes?.[uri]]),
+      [[`Change to ${RULE}`, true, [{ range: diagnostics[1].range, newText: RULE }]]],
+    );
+    const fixed = client.nextDiagnostics(uri, (p) => p.version === 4);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 4 },
+      contentChanges: [{ range: diagnostics[1].range, text: RULE }],
+    });
+    assert.deepEqual((await fixed).diagnostics, []);
   });
 });
 
@@ -180,6 +189,39 @@ describe('language server: .ffilens.json and ffiLens.ignore', () => {
     fs.writeFileSync(configFile, change.newText);
     const cleared = client.nextDiagnostics(appUri, (p) => p.diagnostics.length === 0);
     await configChanged();
+    await cleared;
+  });
+});
+
+describe('language server: ignored files state no cross-file facts', () => {
+  const client = new TestClient();
+  const C = '#include <jni.h>\nJNIEXPORT jint JNICALL Java_demo_Codec_encode(JNIEnv *env, jobject self, jint x) { return x; }\n';
+  const root = workspaceFolder({
+    'java/Codec.java': 'package demo;\nclass Codec {\n  static { System.loadLibrary("codec"); }\n  native int encode(int x);\n  native int decode(int x);\n}\n',
+    'jni/decode.c': C.replace('encode', 'decode'),
+    'stale/encode.c': C,
+  });
+  const javaFile = path.join(root, 'java', 'Codec.java');
+  const javaUri = pathToFileURL(javaFile).href;
+
+  before(async () => {
+    client.settings = { enable: true, rules: {}, ignore: ['stale/'] };
+    await client.initialize({}, [pathToFileURL(root).href]);
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('the C implementing a native method in an ignored folder does not count; un-ignoring it re-indexes', async () => {
+    const published = client.nextDiagnostics(javaUri, (p) => p.diagnostics.some((d) => d.code === 'jni/unimplemented-native'));
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: javaUri, languageId: 'java', version: 1, text: fs.readFileSync(javaFile, 'utf8') },
+    });
+    assert.deepEqual((await published).diagnostics.map((d) => d.code), ['jni/unimplemented-native']);
+    client.settings = { enable: true, rules: {}, ignore: [] };
+    const cleared = client.nextDiagnostics(javaUri, (p) => p.diagnostics.length === 0);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await cleared;
   });
 });
