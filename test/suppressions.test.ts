@@ -103,6 +103,42 @@ describe('suppression comments', () => {
   });
 });
 
+describe('unused suppressions (reportUnusedDirectives)', () => {
+  const COMPLETE = { complete: true, has: () => false, filesWith: () => [] };
+  const REPORTING = { ...DEFAULT_SETTINGS, reportUnusedDirectives: true };
+  const unused = async (text: string, settings = REPORTING, workspace = COMPLETE) =>
+    (await engine.analyzeText('u.py', 'python', text, settings, workspace)).directiveProblems.map(
+      (p) => `${p.range.start.line}:${p.range.start.column} ${p.message}`,
+    );
+
+  test('an id that suppressed nothing is reported where it is written; the used one is not', async () => {
+    assert.deepEqual(await unused(PY(`  # ffi-lens-disable-line ctypes/missing-argtypes, ${POINTER}`)), [
+      '2:66 unused suppression of ctypes/missing-argtypes: it has no finding on line 3',
+    ]);
+    assert.deepEqual(await unused(PY('', `# ffi-lens-disable-next-line ${POINTER}
+`)), []);
+  });
+
+  test('a directive without ids that covers nothing, and a file-wide one', async () => {
+    assert.deepEqual(await unused(`# ffi-lens-disable-next-line
+${PY()}`), [
+      '0:2 unused ffi-lens-disable-next-line: no finding on line 2 to suppress',
+    ]);
+    assert.deepEqual(await unused(`# ffi-lens-disable-file cgo/call-in-loop
+print("no cgo here")
+`), [
+      '0:24 unused suppression of cgo/call-in-loop: it has no finding in this file',
+    ]);
+  });
+
+  test('not reported when asked not to, for rules that are off, or while the workspace is incomplete', async () => {
+    const text = PY(`  # ffi-lens-disable-line ctypes/missing-argtypes, ${POINTER}`);
+    assert.deepEqual(await unused(text, DEFAULT_SETTINGS), []);
+    assert.deepEqual(await unused(text, { ...REPORTING, rules: { 'ctypes/missing-argtypes': 'off' } }), []);
+    assert.deepEqual(await unused(text, REPORTING, { ...COMPLETE, complete: false }), []);
+  });
+});
+
 describe('the "disable for this line" edit', () => {
   const apply = (text: string, edit: ReturnType<typeof disableLineEdit>) => applyFixes(text, [{ title: '', safe: true, edits: [edit!] }]);
 

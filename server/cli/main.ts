@@ -27,6 +27,8 @@ Scan options:
                              overrides ${PROJECT_CONFIG_FILE})
   --config <file>            use this config file for every scanned file
   --no-config                do not look for ${PROJECT_CONFIG_FILE} files
+  --report-unused-directives report suppression comments that suppress nothing; with it,
+                             any suppression-comment problem also makes the exit status 1
   --jobs <n>                 worker threads (default: one per core)
   --max-file-bytes <n>       skip larger files (default: ${DEFAULT_SETTINGS.maxFileBytes})
 
@@ -41,7 +43,7 @@ Suppression comments, in the file's own comment syntax (# in Python, // elsewher
   call();  // ffi-lens-disable-line <rule-id>              at the end of the line
   // ffi-lens-disable-file [<rule-id>...]                 the whole file
 Without ids a directive covers every rule; write a reason after " -- ". An unknown
-rule id in a directive is reported on stderr.
+rule id in a directive is reported on stderr (as path:line:col: warning: ...).
 
 Exit status: 0 no findings at warning or above, 1 findings, 2 usage or I/O error
 or an invalid config.
@@ -63,10 +65,11 @@ interface ScanArguments {
   maxFileBytes: number;
   /** `--config`: one config for every file; `false` for `--no-config`; undefined: look up per file. */
   config?: string | false;
+  reportUnusedDirectives: boolean;
 }
 
 function parseScanArguments(args: string[]): ScanArguments {
-  const parsed: ScanArguments = { paths: [], format: 'text', rules: {}, maxFileBytes: DEFAULT_SETTINGS.maxFileBytes };
+  const parsed: ScanArguments = { paths: [], format: 'text', rules: {}, maxFileBytes: DEFAULT_SETTINGS.maxFileBytes, reportUnusedDirectives: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--rule=') ? arg.split(/=(.*)/s) : [arg, undefined];
@@ -96,6 +99,9 @@ function parseScanArguments(args: string[]): ScanArguments {
         break;
       case '--no-config':
         parsed.config = false;
+        break;
+      case '--report-unused-directives':
+        parsed.reportUnusedDirectives = true;
         break;
       case '--jobs': {
         const jobs = Number(value());
@@ -137,7 +143,12 @@ function summarize(reports: readonly FileReport[], seconds: number): string {
 async function scan(args: string[], io: CliIo, version: string): Promise<number> {
   const options = parseScanArguments(args);
   const started = process.hrtime.bigint();
-  const settings: EngineSettings = { ...DEFAULT_SETTINGS, rules: options.rules, maxFileBytes: options.maxFileBytes };
+  const settings: EngineSettings = {
+    ...DEFAULT_SETTINGS,
+    rules: options.rules,
+    maxFileBytes: options.maxFileBytes,
+    reportUnusedDirectives: options.reportUnusedDirectives,
+  };
   const walked = collectFiles(options.paths, io.cwd, projectFileNames(ALL_COLLECTORS));
   const { errors, onlyDirectories } = walked;
   for (const error of errors) io.stderr(`ffi-lens: ${error}\n`);
@@ -184,7 +195,8 @@ async function scan(args: string[], io: CliIo, version: string): Promise<number>
   } else io.stdout(formatText(reports, io.cwd) + summarize(reports, seconds));
   if (ioFailed) return EXIT_USAGE_OR_IO;
   const serious = reports.some((report) => report.findings.some((f) => f.severity === 'error' || f.severity === 'warning'));
-  return serious ? EXIT_FINDINGS : EXIT_CLEAN;
+  const badDirectives = options.reportUnusedDirectives && reports.some((report) => (report.directiveProblems ?? []).length > 0);
+  return serious || badDirectives ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 /** Which config governs a file: the one `--config` names, none (`--no-config`), or the nearest. */

@@ -100,12 +100,22 @@ export class Engine {
     });
     for (const failure of failures) this.logFailureOnce(failure);
     const suppressions = readSuppressions(tree.rootNode, document.language, document.text, this.ruleIds);
-    return {
-      findings: suppressions.filter(findings).sort(compareFindings),
-      failures,
-      parsed: true,
-      directiveProblems: suppressions.problems,
-    };
+    const kept = suppressions.filter(findings).sort(compareFindings);
+    const directiveProblems = [...suppressions.problems];
+    // While the workspace is incomplete, cross-file rules stay silent: a directive for one would
+    // look unused when it is not. Rules that are off or failed here could not have used theirs.
+    if (settings.reportUnusedDirectives && workspace.complete) {
+      const failed = new Set(failures.map((failure) => failure.ruleId));
+      const counts = (id: string) => !failed.has(id) && this.isOn(id, settings);
+      directiveProblems.push(...suppressions.unused(counts));
+      directiveProblems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+    }
+    return { findings: kept, failures, parsed: true, directiveProblems };
+  }
+
+  private isOn(ruleId: string, settings: EngineSettings): boolean {
+    const rule = this.rules.find((candidate) => candidate.id === ruleId);
+    return !!rule && effectiveSeverity(rule, settings) !== undefined;
   }
 
   /**

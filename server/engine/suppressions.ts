@@ -53,9 +53,26 @@ export interface DirectiveProblem {
 }
 
 export interface Suppressions {
-  /** Drops the findings the file's directives cover. */
+  /** Drops the findings the file's directives cover, noting which directive was used. */
   filter(findings: readonly Finding[]): Finding[];
   problems: DirectiveProblem[];
+  /**
+   * After `filter`: the directives (or the ids in them) that suppressed nothing. `counts(id)`
+   * says whether a finding of that rule was possible at all: ids of rules that are off or that
+   * failed are not reported (turning the rule on again would need them).
+   */
+  unused(counts: (ruleId: string) => boolean): DirectiveProblem[];
+}
+
+/** One directive comment: what it covers, where it is written, and what it suppressed. */
+interface Directive {
+  kind: DirectiveKind;
+  /** The line it covers (undefined: the whole file). */
+  line?: number;
+  /** The rule ids named, each where it is written; empty: every rule. */
+  ids: { id: string; range: Range }[];
+  range: Range;
+  used: Set<string>;
 }
 
 const ALL = '*';
@@ -133,8 +150,7 @@ export function readSuppressions(
   source: string,
   knownRuleIds: ReadonlySet<string>,
 ): Suppressions {
-  const byLine = new Map<number, Set<string>>();
-  const wholeFile = new Set<string>();
+  const directives: Directive[] = [];
   const problems: DirectiveProblem[] = [];
   const syntax = commentSyntax(language);
   if (syntax && source.includes(DIRECTIVE_MARKER)) {
@@ -164,10 +180,10 @@ export function readSuppressions(
       const kind = directive as DirectiveKind;
       // The ids end at a reason (` -- why`), a further comment (`# expect`, `// note`) or the line end.
       const list = body.slice(directive.length).replace(/^:/, ' ').split(/\s(?:--|#|\/\/)|\n/)[0];
-      const ids: string[] = [];
+      const ids: Directive['ids'] = [];
       for (const token of list.matchAll(/[^\s,]+/g)) {
         const id = token[0];
-        if (knownRuleIds.has(id)) ids.push(id);
+        if (knownRuleIds.has(id)) ids.push({ id, range: rangeOf(directive.length + token.index, id.length) });
         else {
           const near = closestRuleId(id, knownRuleIds);
           problems.push({
@@ -179,22 +195,37 @@ export function readSuppressions(
       }
       // Ids were given but none is known: the directive suppresses nothing rather than everything.
       if (ids.length === 0 && list.trim() !== '') continue;
-      const covered = ids.length > 0 ? ids : [ALL];
-      if (kind === 'ffi-lens-disable-file') {
-        for (const id of covered) wholeFile.add(id);
-        continue;
-      }
-      const line = kind === 'ffi-lens-disable-line' ? comment.startPosition.row : comment.endPosition.row + 1;
-      let set = byLine.get(line);
-      if (!set) byLine.set(line, (set = new Set()));
-      for (const id of covered) set.add(id);
+      const line =
+        kind === 'ffi-lens-disable-file'
+          ? undefined
+          : kind === 'ffi-lens-disable-line'
+            ? comment.startPosition.row
+            : comment.endPosition.row + 1;
+      directives.push({ kind, line, ids, range: rangeOf(0, directive.length), used: new Set() });
     }
   }
-  const covers = (set: ReadonlySet<string> | undefined, ruleId: string) => !!set && (set.has(ALL) || set.has(ruleId));
+  const coverers = (finding: Finding) =>
+    directives.filter(
+      (d) => (d.line === undefined || d.line === finding.range.start.line) && (d.ids.length === 0 || d.ids.some((i) => i.id === finding.ruleId)),
+    );
   return {
     problems,
     filter: (findings) =>
-      findings.filter((f) => !covers(wholeFile, f.ruleId) && !covers(byLine.get(f.range.start.line), f.ruleId)),
+      findings.filter((finding) => {
+        const covering = coverers(finding);
+        for (const directive of covering) directive.used.add(directive.ids.length === 0 ? ALL : finding.ruleId);
+        return covering.length === 0;
+      }),
+    unused: (counts) =>
+      directives.flatMap((directive): DirectiveProblem[] => {
+        const where = directive.line === undefined ? 'in this file' : `on line ${directive.line + 1}`;
+        if (directive.ids.length === 0) {
+          return directive.used.size === 0 ? [{ range: directive.range, message: `unused ${directive.kind}: no finding ${where} to suppress` }] : [];
+        }
+        return directive.ids
+          .filter(({ id }) => !directive.used.has(id) && counts(id))
+          .map(({ id, range }) => ({ range, message: `unused suppression of ${id}: it has no finding ${where}` }));
+      }),
   };
 }
 

@@ -288,7 +288,7 @@ export function startServer(connection: Connection, contentRoot = defaultContent
     if (typeof ruleId !== 'string' || !findRule(ruleId)) return fail(`no rule ${String(ruleId)}`);
     if (typeof uri !== 'string' || !uri.startsWith('file:')) return fail(`rules can be disabled only for files on disk`);
     const file = fileURLToPath(uri);
-    const planned = disableRuleInProjectConfig(configs, file, settings?.folderOf(file) ?? workspaceFolders[0], ruleId, canCreateFiles);
+    const planned = disableRuleInProjectConfig(configs, file, settings?.folderOf(file), ruleId, canCreateFiles);
     if ('error' in planned) return fail(planned.error);
     const result = await connection.workspace.applyEdit({ label: `Disable ${ruleId}`, edit: planned.edit });
     if (!result.applied) return fail(`could not edit ${planned.configFile}${result.failureReason ? `: ${result.failureReason}` : ''}`);

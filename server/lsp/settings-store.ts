@@ -90,14 +90,22 @@ export class SettingsStore {
 
   /** A test for "is this file excluded?" over a whole folder, for indexing it. */
   async ignoredIn(folder: string): Promise<(file: string) => boolean> {
-    const patterns = parseIgnore(await this.fetchRaw(pathToFileURL(folder).href), this.warn);
-    const editor = new IgnoreMatcher(folder, patterns);
+    const editor = new IgnoreMatcher(folder, await this.folderPatterns(folder, this.warn));
     return (file) => editor.ignores(file) || this.projectIgnores(file);
   }
 
   /** The editor's `ffiLens.ignore` patterns for a folder, to tell whether they changed. */
-  async ignorePatterns(folder: string): Promise<string[]> {
-    return parseIgnore(await this.fetchRaw(pathToFileURL(folder).href), () => {});
+  ignorePatterns(folder: string): Promise<string[]> {
+    return this.folderPatterns(folder, () => {});
+  }
+
+  private async folderPatterns(folder: string, warn: (message: string) => void): Promise<string[]> {
+    try {
+      return parseIgnore(await this.fetchRaw(pathToFileURL(folder).href), warn);
+    } catch (error) {
+      warn(`could not read ffiLens.ignore for ${folder}: ${(error as Error).message}`);
+      return [];
+    }
   }
 
   private projectIgnores(file: string): boolean {

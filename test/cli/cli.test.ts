@@ -281,9 +281,17 @@ describe('project config (.ffilens.json) and suppression comments', () => {
     assert.match(stderr, /^ffi-lens: b\.py:3:66: warning: unknown rule "ctypes\/truncated-pointr-result" in an ffi-lens-disable-line comment \(did you mean "ctypes\/truncated-pointer-result"\?\)/m);
   });
 
+  test('--report-unused-directives reports suppressions that suppress nothing, and fails the run', async () => {
+    const root = tree({ 'clean.py': `${CLEAN.trimEnd()}  # ffi-lens-disable-line ctypes/truncated-pointer-result\n` });
+    assert.equal((await cli(['scan'], root)).status, 0);
+    const { status, stderr } = await cli(['scan', '--report-unused-directives'], root);
+    assert.equal(status, 1);
+    assert.match(stderr, /^ffi-lens: clean\.py:4:48: warning: unused suppression of ctypes\/truncated-pointer-result: it has no finding on line 4$/m);
+  });
+
   test('--help documents the config file and the suppression comments', async () => {
     const { stdout } = await cli(['--help'], REPO_ROOT);
-    for (const text of ['.ffilens.json', '--no-config', '--config <file>', 'ffi-lens-disable-next-line', 'ffi-lens-disable-line', 'ffi-lens-disable-file']) {
+    for (const text of ['.ffilens.json', '--no-config', '--config <file>', '--report-unused-directives', 'ffi-lens-disable-next-line', 'ffi-lens-disable-line', 'ffi-lens-disable-file']) {
       assert.ok(stdout.includes(text), text);
     }
   });
