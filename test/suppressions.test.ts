@@ -44,7 +44,10 @@ describe('suppression comments', () => {
       const result = await analyze(text);
       assert.deepEqual(result.findings, [], text);
       assert.deepEqual(result.directiveProblems, [], text);
+      assert.deepEqual(result.suppressed.map((f) => f.ruleId), [POINTER], 'the silenced finding is kept aside (for SARIF)');
     }
+    const [reasoned] = (await analyze(PY('', `# ffi-lens-disable-next-line ${POINTER} -- set by the loader\n`))).suppressed;
+    assert.deepEqual(reasoned.suppression, { directive: 'ffi-lens-disable-next-line', justification: 'set by the loader' });
   });
 
   test('a directive for another rule, on another line or in a string leaves the finding', async () => {

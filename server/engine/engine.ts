@@ -6,7 +6,7 @@ import { loadLanguage } from './grammars';
 import type { LanguageId } from './languages';
 import type { Rule } from './rule';
 import { DEFAULT_SETTINGS, effectiveSeverity, type EngineSettings } from './settings';
-import { commentSyntax, DIRECTIVE_MARKER, readSuppressions, type DirectiveProblem } from './suppressions';
+import { commentSyntax, DIRECTIVE_MARKER, readSuppressions, type DirectiveProblem, type SuppressedFinding } from './suppressions';
 import { UNKNOWN_WORKSPACE, type WorkspaceFacts } from './workspace';
 
 export interface EngineLogger {
@@ -21,9 +21,11 @@ export interface AnalysisResult {
   parsed: boolean;
   /** Malformed suppression comments (unknown rule ids, misspelt directives), for the user to fix. */
   directiveProblems: DirectiveProblem[];
+  /** Findings that suppression comments silenced (not shown; SARIF records them as suppressed). */
+  suppressed: SuppressedFinding[];
 }
 
-const NOTHING_TO_CHECK: AnalysisResult = Object.freeze({ findings: [], failures: [], parsed: false, directiveProblems: [] });
+const nothingToCheck = (): AnalysisResult => ({ findings: [], failures: [], parsed: false, directiveProblems: [], suppressed: [] });
 
 /**
  * Parses files and runs rules on them. Knows nothing of editors or terminals: the language
@@ -58,7 +60,7 @@ export class Engine {
     settings: EngineSettings = DEFAULT_SETTINGS,
     workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
   ): Promise<AnalysisResult> {
-    if (!this.worthParsing(language, text, settings)) return { ...NOTHING_TO_CHECK };
+    if (!this.worthParsing(language, text, settings)) return nothingToCheck();
     const document = await this.openDocument(filePath, language, text);
     try {
       return this.check(document, settings, workspace);
@@ -84,7 +86,7 @@ export class Engine {
     const rules = this.applicableRules(document.language, document.text, settings);
     if (!this.worthParsing(document.language, document.text, settings, rules)) {
       document.dropTree();
-      return { ...NOTHING_TO_CHECK };
+      return nothingToCheck();
     }
     const tree = document.parse();
     const { findings, failures } = runRules({
@@ -110,7 +112,7 @@ export class Engine {
       directiveProblems.push(...suppressions.unused(counts));
       directiveProblems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
     }
-    return { findings: kept, failures, parsed: true, directiveProblems };
+    return { findings: kept, failures, parsed: true, directiveProblems, suppressed: suppressions.suppressed.sort(compareFindings) };
   }
 
   private isOn(ruleId: string, settings: EngineSettings): boolean {

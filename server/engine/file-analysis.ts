@@ -5,7 +5,7 @@ import type { Finding, RuleFailure } from './findings';
 import { decodeSource } from './input';
 import { CPP_SOURCE_EXTENSIONS, detectLanguage, extensionOf } from './languages';
 import type { EngineSettings } from './settings';
-import type { DirectiveProblem } from './suppressions';
+import type { DirectiveProblem, SuppressedFinding } from './suppressions';
 import { UNKNOWN_WORKSPACE, WorkspaceIndex, type FactCollector, type WorkspaceFacts } from './workspace';
 
 /** What analysing one file on disk produced. */
@@ -19,6 +19,8 @@ export interface FileReport {
   error?: string;
   /** Malformed suppression comments in the file (unknown rule ids…). */
   directiveProblems?: DirectiveProblem[];
+  /** Findings silenced by suppression comments. */
+  suppressed?: SuppressedFinding[];
   parsed: boolean;
 }
 
@@ -68,6 +70,7 @@ export async function analyzeFile(
       failures: result.failures,
       parsed: result.parsed,
       ...(result.directiveProblems.length > 0 ? { directiveProblems: result.directiveProblems } : {}),
+      ...(result.suppressed.length > 0 ? { suppressed: result.suppressed } : {}),
     };
   } catch (error) {
     return { ...report, notices: [...report.notices, `not analysed: ${(error as Error).message}`] };

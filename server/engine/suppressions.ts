@@ -52,9 +52,16 @@ export interface DirectiveProblem {
   suggestion?: string;
 }
 
+/** A finding a directive silenced, kept for reports that record suppressions (SARIF). */
+export interface SuppressedFinding extends Finding {
+  suppression: { directive: DirectiveKind; justification?: string };
+}
+
 export interface Suppressions {
   /** Drops the findings the file's directives cover, noting which directive was used. */
   filter(findings: readonly Finding[]): Finding[];
+  /** What `filter` dropped, each with the directive that covered it. */
+  suppressed: SuppressedFinding[];
   problems: DirectiveProblem[];
   /**
    * After `filter`: the directives (or the ids in them) that suppressed nothing. `counts(id)`
@@ -72,6 +79,8 @@ interface Directive {
   /** The rule ids named, each where it is written; empty: every rule. */
   ids: { id: string; range: Range }[];
   range: Range;
+  /** The reason written after ` -- `. */
+  reason?: string;
   used: Set<string>;
 }
 
@@ -201,20 +210,26 @@ export function readSuppressions(
           : kind === 'ffi-lens-disable-line'
             ? comment.startPosition.row
             : comment.endPosition.row + 1;
-      directives.push({ kind, line, ids, range: rangeOf(0, directive.length), used: new Set() });
+      const reason = /\s--\s+(.+?)\s*$/.exec(body.slice(directive.length).split('\n')[0])?.[1];
+      directives.push({ kind, line, ids, range: rangeOf(0, directive.length), used: new Set(), ...(reason ? { reason } : {}) });
     }
   }
   const coverers = (finding: Finding) =>
     directives.filter(
       (d) => (d.line === undefined || d.line === finding.range.start.line) && (d.ids.length === 0 || d.ids.some((i) => i.id === finding.ruleId)),
     );
+  const suppressed: SuppressedFinding[] = [];
   return {
     problems,
+    suppressed,
     filter: (findings) =>
       findings.filter((finding) => {
         const covering = coverers(finding);
         for (const directive of covering) directive.used.add(directive.ids.length === 0 ? ALL : finding.ruleId);
-        return covering.length === 0;
+        if (covering.length === 0) return true;
+        const [first] = covering;
+        suppressed.push({ ...finding, suppression: { directive: first.kind, ...(first.reason ? { justification: first.reason } : {}) } });
+        return false;
       }),
     unused: (counts) =>
       directives.flatMap((directive): DirectiveProblem[] => {

@@ -281,6 +281,28 @@ describe('project config (.ffilens.json) and suppression comments', () => {
     assert.match(stderr, /^ffi-lens: b\.py:3:66: warning: unknown rule "ctypes\/truncated-pointr-result" in an ffi-lens-disable-line comment \(did you mean "ctypes\/truncated-pointer-result"\?\)/m);
   });
 
+  test('sarif: a silenced finding is a result suppressed in source, with its reason; directive problems are notifications', async () => {
+    const root = tree({
+      'a.py': POINTER_BUG.replace('print(', '# ffi-lens-disable-next-line ctypes/truncated-pointer-result -- C returns a static buffer\nprint('),
+      'b.py': `${CLEAN.trimEnd()}  # ffi-lens-disable-line ctypes/truncated-pointr-result\n`,
+    });
+    const { status, stdout } = await cli(['scan', '--format', 'sarif'], root);
+    assert.equal(status, 0, 'suppressed findings do not fail the run');
+    const [run] = JSON.parse(stdout).runs;
+    assert.deepEqual(
+      run.results.map((r: { ruleId: string; suppressions?: unknown; locations: { physicalLocation: { region: { startLine: number } } }[] }) => [
+        r.ruleId,
+        r.locations[0].physicalLocation.region.startLine,
+        r.suppressions,
+      ]),
+      [['ctypes/truncated-pointer-result', 4, [{ kind: 'inSource', justification: 'C returns a static buffer' }]]],
+    );
+    const [notification] = run.invocations[0].toolExecutionNotifications;
+    assert.equal(notification.level, 'warning');
+    assert.match(notification.message.text, /unknown rule "ctypes\/truncated-pointr-result"/);
+    assert.deepEqual(notification.locations[0].physicalLocation.region, { startLine: 4, startColumn: 48, endLine: 4, endColumn: 78 });
+  });
+
   test('--report-unused-directives reports suppressions that suppress nothing, and fails the run', async () => {
     const root = tree({ 'clean.py': `${CLEAN.trimEnd()}  # ffi-lens-disable-line ctypes/truncated-pointer-result\n` });
     assert.equal((await cli(['scan'], root)).status, 0);
