@@ -155,6 +155,8 @@ describe('the "disable for this line" edit', () => {
     const text = '  // ffi-lens-disable-next-line jni/cached-env -- why\n  g = env;\n';
     assert.equal(apply(text, disableLineEdit(text, 1, 'c', 'jni/local-ref-in-global')), '  // ffi-lens-disable-next-line jni/cached-env, jni/local-ref-in-global -- why\n  g = env;\n');
     assert.equal(disableLineEdit(text, 1, 'c', 'jni/cached-env'), undefined);
+    const noted = '# ffi-lens-disable-next-line ctypes/missing-argtypes  # expect: x\ny = g()\n';
+    assert.equal(apply(noted, disableLineEdit(noted, 1, 'python', POINTER)), `# ffi-lens-disable-next-line ctypes/missing-argtypes, ${POINTER}  # expect: x\ny = g()\n`);
   });
 
   test('after a backslash continuation: an end-of-line comment in Python, nothing in C', () => {

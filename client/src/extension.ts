@@ -93,7 +93,9 @@ async function disableRule(output: vscode.LogOutputChannel, ruleId: unknown, uri
         : inspected?.globalValue;
   try {
     await configuration.update('rules', { ...(current ?? {}), [ruleId]: 'off' }, target);
-    output.info(`disabled ${ruleId} in ${vscode.ConfigurationTarget[target]} settings`);
+    const where = target === vscode.ConfigurationTarget.Global ? 'user' : target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'folder';
+    output.info(`disabled ${ruleId} in ${where} settings`);
+    void vscode.window.showInformationMessage(`FFI Lens: ${ruleId} is now "off" in the ${where} settings (ffiLens.rules).`);
   } catch (error) {
     void vscode.window.showErrorMessage(`FFI Lens could not disable ${ruleId}: ${String(error)}`);
   }

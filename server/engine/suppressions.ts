@@ -257,7 +257,7 @@ export function disableLineEdit(text: string, line: number, language: LanguageId
   const target = lines[line].replace(/\r$/, '');
   const previous = line > 0 ? lines[line - 1].replace(/\r$/, '') : '';
   const prefix = syntax.linePrefix;
-  const existing = new RegExp(`^(\\s*${prefix.replace(/\//g, '\\/')}\\s*ffi-lens-disable-next-line\\b)(.*?)(\\s+--\\s.*)?$`).exec(previous);
+  const existing = new RegExp(`^(\\s*${prefix.replace(/\//g, '\\/')}\\s*ffi-lens-disable-next-line\\b)(.*?)(\\s+(?:--\\s|#|\\/\\/).*)?$`).exec(previous);
   if (existing) {
     const ids = existing[2].trim();
     if (ids === '' || ids.split(/[\s,]+/).includes(ruleId)) return undefined; // already covered
