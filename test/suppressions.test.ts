@@ -257,8 +257,15 @@ describe('.ffilens.json', () => {
       assert.deepEqual(flagged.rules, { 'jni/cached-env': 'warning' });
       fs.writeFileSync(path.join(root, '.ffilens.json'), '{ "rules": { "jni/cached-env": "info" } }');
       assert.equal(configs.forFile(path.join(root, 'x.c'))?.rules['jni/cached-env'], 'off', 'cached until invalidated');
+      fs.utimesSync(path.join(root, '.ffilens.json'), new Date(), new Date(Date.now() + 5000));
+      assert.equal(configs.changedOnDisk(), true, 'a config read before changed on disk');
       configs.invalidate();
       assert.equal(configs.forFile(path.join(root, 'x.c'))?.rules['jni/cached-env'], 'info');
+      assert.equal(configs.changedOnDisk(path.join(root, 'a', 'b', 'x.c')), false, 'never looked up: nothing stale');
+      configs.forFile(path.join(root, 'a', 'b', 'x.c'));
+      assert.equal(configs.changedOnDisk(path.join(root, 'a', 'b', 'x.c')), false);
+      fs.writeFileSync(path.join(root, 'a', 'b', '.ffilens.json'), '{}');
+      assert.equal(configs.changedOnDisk(path.join(root, 'a', 'b', 'x.c')), true, 'a nearer config appeared');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -103,6 +103,14 @@ export function parseProjectConfig(text: string, file: string, knownRuleIds: Rea
   return { file, rules, ignore: new IgnoreMatcher(path.dirname(file), patterns), problems };
 }
 
+function mtimeOf(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
 /** The config's rules under the caller's own: flags and editor settings win over the file. */
 export function withProjectRules(settings: EngineSettings, config: ProjectConfig | undefined): EngineSettings {
   return config && Object.keys(config.rules).length > 0 ? { ...settings, rules: { ...config.rules, ...settings.rules } } : settings;
@@ -115,6 +123,8 @@ export function withProjectRules(settings: EngineSettings, config: ProjectConfig
 export class ProjectConfigs {
   private readonly byDirectory = new Map<string, ProjectConfig | null>();
   private readonly byFile = new Map<string, ProjectConfig>();
+  /** When each config file was read: its modification time (-1: it could not be read). */
+  private readonly readAt = new Map<string, number>();
 
   constructor(private readonly knownRuleIds: ReadonlySet<string>) {}
 
@@ -150,10 +160,30 @@ export class ProjectConfigs {
   invalidate(): void {
     this.byDirectory.clear();
     this.byFile.clear();
+    this.readAt.clear();
+  }
+
+  /**
+   * For editors that cannot watch files: true when a config read before changed or vanished, or
+   * one appeared in a directory between `file` and the config governing it. A few `stat`s.
+   */
+  changedOnDisk(file?: string): boolean {
+    for (const [configFile, mtime] of this.readAt) if (mtimeOf(configFile) !== mtime) return true;
+    if (!file) return false;
+    const governing = this.byDirectory.get(path.dirname(file));
+    if (governing === undefined) return false; // never looked up: nothing cached to be stale
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, PROJECT_CONFIG_FILE);
+      if (candidate === governing?.file) return false;
+      if (mtimeOf(candidate) !== -1) return true;
+      if (path.dirname(dir) === dir) return false;
+    }
   }
 
   private readIn(directory: string): ProjectConfig | null {
     const file = path.join(directory, PROJECT_CONFIG_FILE);
+    const mtime = mtimeOf(file);
+    if (mtime !== -1) this.readAt.set(file, mtime);
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');

@@ -133,7 +133,7 @@ export function startServer(connection: Connection, contentRoot = defaultContent
     ];
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         ...(serverCommands.length > 0 ? { executeCommandProvider: { commands: serverCommands } } : {}),
@@ -187,9 +187,18 @@ export function startServer(connection: Connection, contentRoot = defaultContent
     if (changes.some((change) => change.uri.endsWith(`/${PROJECT_CONFIG_FILE}`))) projectConfigChanged();
   });
 
-  connection.onDidOpenTextDocument(({ textDocument }) =>
-    documents?.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text),
-  );
+  /** Without a file watcher, configs are re-checked on disk whenever a document is opened or saved. */
+  const pollConfigs = (uri: string) => {
+    if (watchesFiles) return;
+    const file = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    if (configs.changedOnDisk(file)) projectConfigChanged();
+  };
+  connection.onDidSaveTextDocument(({ textDocument }) => pollConfigs(textDocument.uri));
+
+  connection.onDidOpenTextDocument(({ textDocument }) => {
+    pollConfigs(textDocument.uri);
+    documents?.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
+  });
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) =>
     documents?.change(
       textDocument.uri,

@@ -225,3 +225,31 @@ describe('language server: ignored files state no cross-file facts', () => {
     await cleared;
   });
 });
+
+describe('language server: a client that cannot watch files', () => {
+  const client = new TestClient();
+  const root = workspaceFolder({ '.ffilens.json': JSON.stringify({ rules: { [RULE]: 'off' } }), 'src/binding.py': SOURCE });
+  const uri = pathToFileURL(path.join(root, 'src', 'binding.py')).href;
+
+  before(async () => {
+    await client.initialize({}, [pathToFileURL(root).href], { configuration: true });
+  });
+  after(async () => {
+    await client.shutdown();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('registers no watcher; a changed or new .ffilens.json is seen when a document is saved', async () => {
+    assert.deepEqual(await open(client, uri), []);
+    assert.equal(client.registrations.some((r) => r.method === 'workspace/didChangeWatchedFiles'), false);
+    fs.writeFileSync(path.join(root, '.ffilens.json'), JSON.stringify({ rules: { [RULE]: 'hint' } }));
+    fs.utimesSync(path.join(root, '.ffilens.json'), new Date(), new Date(Date.now() + 5000));
+    const changed = client.nextDiagnostics(uri, (p) => p.diagnostics[0]?.severity === 4);
+    await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    await changed;
+    fs.writeFileSync(path.join(root, 'src', '.ffilens.json'), JSON.stringify({ rules: { [RULE]: 'off' } }));
+    const nearer = client.nextDiagnostics(uri, (p) => p.diagnostics.length === 0);
+    await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    await nearer;
+  });
+});

@@ -69,13 +69,14 @@ export class TestClient {
     this.connection.listen();
   }
 
-  async initialize(initializationOptions: Record<string, unknown> = {}, workspaceFolders: string[] = []): Promise<unknown> {
+  /** `workspace` replaces the workspace client capabilities (default: all the server uses). */
+  async initialize(initializationOptions: Record<string, unknown> = {}, workspaceFolders: string[] = [], workspace?: Record<string, unknown>): Promise<unknown> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
       workspaceFolders: workspaceFolders.map((uri, index) => ({ uri, name: `folder${index}` })),
       capabilities: {
-        workspace: {
+        workspace: workspace ?? {
           configuration: true,
           didChangeConfiguration: { dynamicRegistration: true },
           didChangeWatchedFiles: { dynamicRegistration: true },
