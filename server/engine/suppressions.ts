@@ -7,7 +7,7 @@ import type { Range, TextEdit } from './rule';
  * Suppression comments, read from the syntax tree so that a directive inside a string literal
  * never counts:
  *
- *   // ffi-lens-disable-next-line jni/cached-env, jni/local-ref-leak -- why
+ *   // ffi-lens-disable-next-line jni/cached-env, jni/local-ref-in-global -- why
  *   call();  // ffi-lens-disable-line jni/cached-env
  *   // ffi-lens-disable-file cgo/call-in-loop      (no ids: every rule, in the whole file)
  *
