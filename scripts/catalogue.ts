@@ -41,3 +41,30 @@ export function ruleSettingProperties(rules: readonly Rule[]): Record<string, un
     ]),
   );
 }
+
+/**
+ * The JSON schema of `.ffilens.json` (completion and validation in editors that read
+ * `jsonValidation`): the same keys, rule ids and levels that server/engine/project-config.ts accepts.
+ */
+export function projectConfigSchema(rules: readonly Rule[]): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'FFI Lens project configuration (.ffilens.json)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      rules: {
+        type: 'object',
+        description: 'Per rule id: "off" or the severity to report at, replacing the rule default. Editor settings and --rule flags override these.',
+        additionalProperties: false,
+        properties: ruleSettingProperties(rules),
+      },
+      ignore: {
+        type: 'array',
+        description: '.gitignore-style patterns, relative to this file, of files to leave alone (no findings, not read for cross-file facts).',
+        items: { type: 'string', minLength: 1 },
+      },
+    },
+  };
+}

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { ruleSettingProperties, withRulesTable } from '../scripts/catalogue';
+import { projectConfigSchema, ruleSettingProperties, withRulesTable } from '../scripts/catalogue';
 import { DEFAULT_SETTINGS } from '../server/engine/settings';
 import { ALL_RULES } from '../server/rules';
 import { REPO_ROOT } from './support/paths';
@@ -17,6 +17,11 @@ describe('catalogue: generated text is in step with the registry (run `npm run g
   });
   test('package.json ffiLens.rules schema', () => {
     assert.deepEqual(settings['ffiLens.rules'].properties, ruleSettingProperties(ALL_RULES));
+  });
+  test('schemas/ffilens.schema.json, declared for .ffilens.json files', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'schemas', 'ffilens.schema.json'), 'utf8'));
+    assert.deepEqual(schema, projectConfigSchema(ALL_RULES));
+    assert.deepEqual(manifest.contributes.jsonValidation, [{ fileMatch: '.ffilens.json', url: './schemas/ffilens.schema.json' }]);
   });
   test('every message names the concrete thing (has a {{placeholder}}) and fits on one line', () => {
     for (const rule of ALL_RULES) {
@@ -34,7 +39,9 @@ describe('catalogue: generated text is in step with the registry (run `npm run g
 describe('settings: package.json declares exactly the engine settings, with the same defaults', () => {
   test('keys', () => {
     const engineKeys = Object.keys(DEFAULT_SETTINGS).map((key) => `ffiLens.${key}`);
-    assert.deepEqual(Object.keys(settings).sort(), [...engineKeys, 'ffiLens.trace.server'].sort());
+    // ffiLens.ignore is the server's (which files to check at all), not the engine's.
+    assert.deepEqual(Object.keys(settings).sort(), [...engineKeys, 'ffiLens.ignore', 'ffiLens.trace.server'].sort());
+    assert.deepEqual(settings['ffiLens.ignore'].default, []);
   });
   test('defaults', () => {
     for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {

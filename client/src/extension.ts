@@ -13,6 +13,7 @@ const LANGUAGES = ['python', 'go', 'java', 'rust', 'c', 'cpp'];
 const OPEN_QUESTION = 'ffiLens.openQuestion';
 const BROWSE_QUESTIONS = 'ffiLens.browseQuestions';
 const SCAN_WORKSPACE = 'ffiLens.scanWorkspace';
+const DISABLE_RULE = 'ffiLens.disableRule';
 const DIAGNOSTIC_SOURCE = 'ffi-lens';
 
 let client: LanguageClient | undefined;
@@ -134,6 +135,38 @@ async function scanWorkspace(output: vscode.LogOutputChannel, statusBar: vscode.
   }
 }
 
+/**
+ * The "Disable <rule> in workspace settings" code action: sets the rule "off" in `ffiLens.rules`
+ * of the document's workspace folder (the workspace, or the user settings for a loose file),
+ * keeping the other rules written at that level. The server re-checks on the settings change.
+ */
+async function disableRule(output: vscode.LogOutputChannel, ruleId: unknown, uri: unknown): Promise<void> {
+  if (typeof ruleId !== 'string') return;
+  const resource = typeof uri === 'string' ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri;
+  const folder = resource ? vscode.workspace.getWorkspaceFolder(resource) : undefined;
+  const target = folder
+    ? vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders.length > 1
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
+  const configuration = vscode.workspace.getConfiguration('ffiLens', folder?.uri ?? resource);
+  const inspected = configuration.inspect<Record<string, string>>('rules');
+  const current =
+    target === vscode.ConfigurationTarget.WorkspaceFolder
+      ? inspected?.workspaceFolderValue
+      : target === vscode.ConfigurationTarget.Workspace
+        ? inspected?.workspaceValue
+        : inspected?.globalValue;
+  try {
+    await configuration.update('rules', { ...(current ?? {}), [ruleId]: 'off' }, target);
+    const where = target === vscode.ConfigurationTarget.Global ? 'user' : target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'folder';
+    output.info(`disabled ${ruleId} in ${where} settings`);
+    void vscode.window.showInformationMessage(`FFI Lens: ${ruleId} is now "off" in the ${where} settings (ffiLens.rules).`);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`FFI Lens could not disable ${ruleId}: ${String(error)}`);
+  }
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('FFI Lens', { log: true });
   const statusBar = vscode.window.createStatusBarItem('ffiLens.scan', vscode.StatusBarAlignment.Left);
@@ -141,6 +174,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand(OPEN_QUESTION, (argument?: unknown) => openQuestion(context, output, argument)),
+    vscode.commands.registerCommand(DISABLE_RULE, (ruleId?: unknown, uri?: unknown) => disableRule(output, ruleId, uri)),
     vscode.commands.registerCommand('ffiLens.showOutput', () => output.show(true)),
     vscode.commands.registerCommand(BROWSE_QUESTIONS, async () => {
       const question = await pickQuestion(context, []);
@@ -165,7 +199,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'json', pattern: '**/package.json' },
     ],
     outputChannel: output,
-    initializationOptions: { opensQuestionsItself: true, clientCommands: [SCAN_WORKSPACE] },
+    initializationOptions: { opensQuestionsItself: true, editsSettingsItself: true, clientCommands: [SCAN_WORKSPACE] },
   };
   client = new LanguageClient('ffiLens', 'FFI Lens', serverOptions, clientOptions);
   try {

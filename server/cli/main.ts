@@ -1,9 +1,11 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultContentRoot, KnowledgeBase } from '../content/knowledge-base';
 import { ALL_COLLECTORS } from '../collectors';
 import { projectFileNames } from '../engine/workspace';
 import { indexWorkspace, SiblingLanguages, type FileReport } from '../engine/file-analysis';
 import { isRuleSetting, DEFAULT_SETTINGS, type EngineSettings, type RuleSetting } from '../engine/settings';
+import { parseProjectConfig, PROJECT_CONFIG_FILE, ProjectConfigs, withProjectRules, type ProjectConfig } from '../engine/project-config';
 import { ALL_RULES, findRule } from '../rules';
 import { formatText } from './formats/text';
 import { toJsonFindings } from './formats/json';
@@ -22,11 +24,30 @@ const USAGE = `Usage:
 
 Scan options:
   --format text|json|sarif   output format (default: text)
-  --rule <id>=<level>        set a rule's level: off, error, warning, info, hint (repeatable)
+  --rule <id>=<level>        set a rule's level: off, error, warning, info, hint (repeatable;
+                             overrides ${PROJECT_CONFIG_FILE})
+  --config <file>            use this config file for every scanned file
+  --no-config                do not look for ${PROJECT_CONFIG_FILE} files
+  --report-unused-directives report suppression comments that suppress nothing; with it,
+                             any suppression-comment problem also makes the exit status 1
   --jobs <n>                 worker threads (default: one per core)
   --max-file-bytes <n>       skip larger files (default: ${DEFAULT_SETTINGS.maxFileBytes})
 
-Exit status: 0 no findings at warning or above, 1 findings, 2 usage or I/O error.
+Project configuration: each file is governed by the nearest ${PROJECT_CONFIG_FILE} in its
+directory or above, e.g.
+  { "rules": { "jni/cached-env": "off" }, "ignore": ["third_party/", "*.pb.c"] }
+"ignore" takes .gitignore-style patterns relative to the config's directory. An invalid
+config stops the scan (exit 2) with a message naming the file.
+
+Suppression comments, in the file's own comment syntax (# in Python, // elsewhere):
+  // ffi-lens-disable-next-line <rule-id>[, <rule-id>...]   on the line before
+  call();  // ffi-lens-disable-line <rule-id>              at the end of the line
+  // ffi-lens-disable-file [<rule-id>...]                 the whole file
+Without ids a directive covers every rule; write a reason after " -- ". An unknown
+rule id in a directive is reported on stderr (as path:line:col: warning: ...).
+
+Exit status: 0 no findings at warning or above, 1 findings, 2 usage or I/O error
+or an invalid config.
 `;
 
 export interface CliIo {
@@ -43,10 +64,13 @@ interface ScanArguments {
   rules: Record<string, RuleSetting>;
   jobs?: number;
   maxFileBytes: number;
+  /** `--config`: one config for every file; `false` for `--no-config`; undefined: look up per file. */
+  config?: string | false;
+  reportUnusedDirectives: boolean;
 }
 
 function parseScanArguments(args: string[]): ScanArguments {
-  const parsed: ScanArguments = { paths: [], format: 'text', rules: {}, maxFileBytes: DEFAULT_SETTINGS.maxFileBytes };
+  const parsed: ScanArguments = { paths: [], format: 'text', rules: {}, maxFileBytes: DEFAULT_SETTINGS.maxFileBytes, reportUnusedDirectives: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--rule=') ? arg.split(/=(.*)/s) : [arg, undefined];
@@ -71,6 +95,15 @@ function parseScanArguments(args: string[]): ScanArguments {
         parsed.rules[id] = level;
         break;
       }
+      case '--config':
+        parsed.config = value();
+        break;
+      case '--no-config':
+        parsed.config = false;
+        break;
+      case '--report-unused-directives':
+        parsed.reportUnusedDirectives = true;
+        break;
       case '--jobs': {
         const jobs = Number(value());
         if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs needs a positive integer');
@@ -111,25 +144,49 @@ function summarize(reports: readonly FileReport[], seconds: number): string {
 async function scan(args: string[], io: CliIo, version: string): Promise<number> {
   const options = parseScanArguments(args);
   const started = process.hrtime.bigint();
-  const settings: EngineSettings = { ...DEFAULT_SETTINGS, rules: options.rules, maxFileBytes: options.maxFileBytes };
-  const { files, projectFiles, errors, onlyDirectories } = collectFiles(options.paths, io.cwd, projectFileNames(ALL_COLLECTORS));
+  const settings: EngineSettings = {
+    ...DEFAULT_SETTINGS,
+    rules: options.rules,
+    maxFileBytes: options.maxFileBytes,
+    reportUnusedDirectives: options.reportUnusedDirectives,
+  };
+  const walked = collectFiles(options.paths, io.cwd, projectFileNames(ALL_COLLECTORS));
+  const { errors, onlyDirectories } = walked;
   for (const error of errors) io.stderr(`ffi-lens: ${error}\n`);
+  const configFor = projectConfigLookup(options.config, io.cwd);
+  const explicit = new Set(options.paths.map((given) => path.resolve(io.cwd, given)));
+  const shown = (file: string) => path.relative(io.cwd, file) || file;
+  const kept = (file: string) => {
+    const config = configFor(file);
+    if (!config?.ignore.ignores(file)) return true;
+    if (explicit.has(file)) io.stderr(`ffi-lens: ${shown(file)}: skipped: ignored by ${shown(config.file)}\n`);
+    return false;
+  };
+  const files = walked.files.filter(kept);
+  const projectFiles = walked.projectFiles.filter(kept);
+  const invalid = [...new Set([...files, ...projectFiles].map(configFor))].filter((config) => config && config.problems.length > 0);
+  for (const config of invalid) for (const problem of config!.problems) io.stderr(`ffi-lens: ${shown(config!.file)}: ${problem}\n`);
+  if (invalid.length > 0) return EXIT_USAGE_OR_IO;
   // Cross-file rules judge absence only over whole directory trees, never over a pick of files.
   const workspace = indexWorkspace(files, ALL_COLLECTORS, settings, new SiblingLanguages(), onlyDirectories, projectFiles);
   const reports = await scanFiles(files, {
     settings,
+    settingsFor: (file) => withProjectRules(settings, configFor(file)),
     jobs: options.jobs,
     workspace,
     log: (message) => io.stderr(`ffi-lens: ${message}\n`),
   });
   let ioFailed = errors.length > 0;
   for (const report of reports) {
-    const shown = path.relative(io.cwd, report.file) || report.file;
     if (report.error) {
       ioFailed = true;
-      io.stderr(`ffi-lens: ${shown}: ${report.error}\n`);
+      io.stderr(`ffi-lens: ${shown(report.file)}: ${report.error}\n`);
     }
-    for (const notice of report.notices) io.stderr(`ffi-lens: ${shown}: ${notice}\n`);
+    for (const notice of report.notices) io.stderr(`ffi-lens: ${shown(report.file)}: ${notice}\n`);
+    for (const problem of report.directiveProblems ?? []) {
+      const { line, column } = problem.range.start;
+      io.stderr(`ffi-lens: ${shown(report.file)}:${line + 1}:${column + 1}: warning: ${problem.message}\n`);
+    }
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (options.format === 'json') io.stdout(`${JSON.stringify(toJsonFindings(reports, io.cwd), null, 2)}\n`);
@@ -139,7 +196,27 @@ async function scan(args: string[], io: CliIo, version: string): Promise<number>
   } else io.stdout(formatText(reports, io.cwd) + summarize(reports, seconds));
   if (ioFailed) return EXIT_USAGE_OR_IO;
   const serious = reports.some((report) => report.findings.some((f) => f.severity === 'error' || f.severity === 'warning'));
-  return serious ? EXIT_FINDINGS : EXIT_CLEAN;
+  const badDirectives = options.reportUnusedDirectives && reports.some((report) => (report.directiveProblems ?? []).length > 0);
+  return serious || badDirectives ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** Which config governs a file: the one `--config` names, none (`--no-config`), or the nearest. */
+function projectConfigLookup(option: string | false | undefined, cwd: string): (file: string) => ProjectConfig | undefined {
+  const known = new Set(ALL_RULES.map((rule) => rule.id));
+  if (option === false) return () => undefined;
+  if (option === undefined) {
+    const configs = new ProjectConfigs(known);
+    return (file) => configs.forFile(file);
+  }
+  const file = path.resolve(cwd, option);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--config ${option}: ${(error as Error).message}`);
+  }
+  const config = parseProjectConfig(text, file, known);
+  return () => config;
 }
 
 function listRules(args: string[], io: CliIo): number {

@@ -13,6 +13,8 @@ const FILES_PER_WORKER_WORTH_STARTING = 24;
 
 export interface ScanOptions {
   settings: EngineSettings;
+  /** Settings for one file (its project config layered under `settings`); default: `settings`. */
+  settingsFor?: (file: string) => EngineSettings;
   /** Upper bound on worker threads; defaults to the number of cores. */
   jobs?: number;
   log: (message: string) => void;
@@ -33,7 +35,9 @@ async function scanInProcess(files: readonly string[], options: ScanOptions): Pr
   const siblings = new SiblingLanguages();
   try {
     const reports: FileReport[] = [];
-    for (const file of files) reports.push(await analyzeFile(engine, file, options.settings, siblings, options.workspace));
+    for (const file of files) {
+      reports.push(await analyzeFile(engine, file, options.settingsFor?.(file) ?? options.settings, siblings, options.workspace));
+    }
     return reports;
   } finally {
     engine.dispose();
@@ -66,7 +70,7 @@ function scanWithWorkers(files: readonly string[], workers: number, options: Sca
       const feed = () => {
         if (next < order.length) {
           current = order[next++].index;
-          worker.postMessage({ index: current, file: files[current] });
+          worker.postMessage({ index: current, file: files[current], settings: options.settingsFor?.(files[current]) });
         } else {
           current = undefined;
           worker.postMessage('close');

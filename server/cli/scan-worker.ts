@@ -14,13 +14,13 @@ const workspace = snapshot ? WorkspaceIndex.fromSnapshot(snapshot) : UNKNOWN_WOR
 const engine = new Engine(ALL_RULES, { warn: (message) => parentPort?.postMessage({ kind: 'log', message }) });
 const siblings = new SiblingLanguages();
 
-parentPort?.on('message', (message: { index: number; file: string } | 'close') => {
+parentPort?.on('message', (message: { index: number; file: string; settings?: EngineSettings } | 'close') => {
   if (message === 'close') {
     engine.dispose();
     parentPort?.close();
     return;
   }
-  analyzeFile(engine, message.file, settings, siblings, workspace).then(
+  analyzeFile(engine, message.file, message.settings ?? settings, siblings, workspace).then(
     (report) => parentPort?.postMessage({ kind: 'report', index: message.index, report }),
     (error: unknown) =>
       parentPort?.postMessage({

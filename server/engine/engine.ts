@@ -6,6 +6,7 @@ import { loadLanguage } from './grammars';
 import type { LanguageId } from './languages';
 import type { Rule } from './rule';
 import { DEFAULT_SETTINGS, effectiveSeverity, type EngineSettings } from './settings';
+import { commentSyntax, DIRECTIVE_MARKER, readSuppressions, type DirectiveProblem, type SuppressedFinding } from './suppressions';
 import { UNKNOWN_WORKSPACE, type WorkspaceFacts } from './workspace';
 
 export interface EngineLogger {
@@ -18,7 +19,13 @@ export interface AnalysisResult {
   failures: RuleFailure[];
   /** False when the pre-check found nothing to look at and the file was never parsed. */
   parsed: boolean;
+  /** Malformed suppression comments (unknown rule ids, misspelt directives), for the user to fix. */
+  directiveProblems: DirectiveProblem[];
+  /** Findings that suppression comments silenced (not shown; SARIF records them as suppressed). */
+  suppressed: SuppressedFinding[];
 }
+
+const nothingToCheck = (): AnalysisResult => ({ findings: [], failures: [], parsed: false, directiveProblems: [], suppressed: [] });
 
 /**
  * Parses files and runs rules on them. Knows nothing of editors or terminals: the language
@@ -28,11 +35,14 @@ export class Engine {
   private readonly parsers = new Map<LanguageId, Parser>();
   private readonly queries = new QueryCache();
   private readonly failedRules = new Set<string>();
+  private readonly ruleIds: ReadonlySet<string>;
 
   constructor(
     readonly rules: readonly Rule[],
     private readonly logger: EngineLogger = { warn: () => {} },
-  ) {}
+  ) {
+    this.ruleIds = new Set(rules.map((rule) => rule.id));
+  }
 
   /** The rules that could report anything in this text under these settings. */
   applicableRules(language: LanguageId, text: string, settings: EngineSettings = DEFAULT_SETTINGS): Rule[] {
@@ -50,7 +60,7 @@ export class Engine {
     settings: EngineSettings = DEFAULT_SETTINGS,
     workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
   ): Promise<AnalysisResult> {
-    if (this.applicableRules(language, text, settings).length === 0) return { findings: [], failures: [], parsed: false };
+    if (!this.worthParsing(language, text, settings)) return nothingToCheck();
     const document = await this.openDocument(filePath, language, text);
     try {
       return this.check(document, settings, workspace);
@@ -74,9 +84,9 @@ export class Engine {
     workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
   ): AnalysisResult {
     const rules = this.applicableRules(document.language, document.text, settings);
-    if (rules.length === 0) {
+    if (!this.worthParsing(document.language, document.text, settings, rules)) {
       document.dropTree();
-      return { findings: [], failures: [], parsed: false };
+      return nothingToCheck();
     }
     const tree = document.parse();
     const { findings, failures } = runRules({
@@ -91,7 +101,32 @@ export class Engine {
       workspace,
     });
     for (const failure of failures) this.logFailureOnce(failure);
-    return { findings: findings.sort(compareFindings), failures, parsed: true };
+    const suppressions = readSuppressions(tree.rootNode, document.language, document.text, this.ruleIds);
+    const kept = suppressions.filter(findings).sort(compareFindings);
+    const directiveProblems = [...suppressions.problems];
+    // While the workspace is incomplete, cross-file rules stay silent: a directive for one would
+    // look unused when it is not. Rules that are off or failed here could not have used theirs.
+    if (settings.reportUnusedDirectives && workspace.complete) {
+      const failed = new Set(failures.map((failure) => failure.ruleId));
+      const counts = (id: string) => !failed.has(id) && this.isOn(id, settings);
+      directiveProblems.push(...suppressions.unused(counts));
+      directiveProblems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+    }
+    return { findings: kept, failures, parsed: true, directiveProblems, suppressed: suppressions.suppressed.sort(compareFindings) };
+  }
+
+  private isOn(ruleId: string, settings: EngineSettings): boolean {
+    const rule = this.rules.find((candidate) => candidate.id === ruleId);
+    return !!rule && effectiveSeverity(rule, settings) !== undefined;
+  }
+
+  /**
+   * A file is parsed when some rule may apply, or when it has suppression comments: a misspelt
+   * rule id in one is reported even where no rule fires (such files are rare, so this is cheap).
+   */
+  private worthParsing(language: LanguageId, text: string, settings: EngineSettings, rules = this.applicableRules(language, text, settings)): boolean {
+    if (rules.length > 0) return true;
+    return settings.enable && commentSyntax(language) !== undefined && text.includes(DIRECTIVE_MARKER);
   }
 
   /** Frees the parsers and compiled queries; the engine cannot be used afterwards. */

@@ -5,6 +5,7 @@ import type { Finding, RuleFailure } from './findings';
 import { decodeSource } from './input';
 import { CPP_SOURCE_EXTENSIONS, detectLanguage, extensionOf } from './languages';
 import type { EngineSettings } from './settings';
+import type { DirectiveProblem, SuppressedFinding } from './suppressions';
 import { UNKNOWN_WORKSPACE, WorkspaceIndex, type FactCollector, type WorkspaceFacts } from './workspace';
 
 /** What analysing one file on disk produced. */
@@ -16,6 +17,10 @@ export interface FileReport {
   notices: string[];
   /** The file could not be read at all. */
   error?: string;
+  /** Malformed suppression comments in the file (unknown rule ids…). */
+  directiveProblems?: DirectiveProblem[];
+  /** Findings silenced by suppression comments. */
+  suppressed?: SuppressedFinding[];
   parsed: boolean;
 }
 
@@ -59,7 +64,14 @@ export async function analyzeFile(
   if (!language) return report;
   try {
     const result = await engine.analyzeText(file, language, decoded.text, settings, workspace);
-    return { ...report, findings: result.findings, failures: result.failures, parsed: result.parsed };
+    return {
+      ...report,
+      findings: result.findings,
+      failures: result.failures,
+      parsed: result.parsed,
+      ...(result.directiveProblems.length > 0 ? { directiveProblems: result.directiveProblems } : {}),
+      ...(result.suppressed.length > 0 ? { suppressed: result.suppressed } : {}),
+    };
   } catch (error) {
     return { ...report, notices: [...report.notices, `not analysed: ${(error as Error).message}`] };
   }

@@ -9,12 +9,15 @@ export interface EngineSettings {
   rules: Readonly<Record<string, RuleSetting>>;
   /** Files larger than this are skipped with a notice (a tree costs ~20 bytes of WASM per byte). */
   maxFileBytes: number;
+  /** Report suppression comments (or rule ids in them) that suppress nothing. */
+  reportUnusedDirectives: boolean;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
   enable: true,
   rules: {},
   maxFileBytes: 4 * 1024 * 1024,
+  reportUnusedDirectives: false,
 };
 
 export function isRuleSetting(value: unknown): value is RuleSetting {
@@ -41,5 +44,6 @@ export function parseSettings(raw: unknown): { settings: EngineSettings; problem
   }
   const maxFileBytes =
     typeof input.maxFileBytes === 'number' && input.maxFileBytes > 0 ? input.maxFileBytes : DEFAULT_SETTINGS.maxFileBytes;
-  return { settings: { enable: input.enable !== false, rules, maxFileBytes }, problems };
+  const reportUnusedDirectives = input.reportUnusedDirectives === true;
+  return { settings: { enable: input.enable !== false, rules, maxFileBytes, reportUnusedDirectives }, problems };
 }

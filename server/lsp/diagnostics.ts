@@ -3,6 +3,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node'
 import type { KnowledgeBase } from '../content/knowledge-base';
 import type { Finding } from '../engine/findings';
 import type { Range, Severity } from '../engine/rule';
+import type { DirectiveProblem } from '../engine/suppressions';
 
 export const DIAGNOSTIC_SOURCE = 'ffi-lens';
 
@@ -37,5 +38,19 @@ export function toDiagnostic(finding: Finding, knowledge: KnowledgeBase): Diagno
     codeDescription: { href: pathToFileURL(knowledge.ruleFile(finding.ruleId)).href },
     message: finding.message,
     data,
+  };
+}
+
+/** The code of diagnostics about suppression comments themselves (not a rule: no page, no fix). */
+export const DIRECTIVE_PROBLEM_CODE = 'invalid-suppression';
+
+export function toProblemDiagnostic(problem: DirectiveProblem): Diagnostic {
+  return {
+    range: toLspRange(problem.range),
+    severity: DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    code: DIRECTIVE_PROBLEM_CODE,
+    message: problem.message,
+    ...(problem.suggestion ? { data: { suggestion: problem.suggestion } } : {}),
   };
 }

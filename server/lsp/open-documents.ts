@@ -6,6 +6,7 @@ import { SiblingLanguages } from '../engine/file-analysis';
 import type { Finding } from '../engine/findings';
 import { ALL_LANGUAGES, detectLanguage, extensionOf, type LanguageId } from '../engine/languages';
 import type { Position } from '../engine/rule';
+import type { DirectiveProblem } from '../engine/suppressions';
 import type { SettingsStore } from './settings-store';
 import type { WorkspaceIndexer } from './workspace-indexer';
 
@@ -18,13 +19,15 @@ interface OpenDocument {
   ready: Promise<ParsedDocument | undefined>;
   timer?: NodeJS.Timeout;
   findings: Finding[];
+  /** Malformed suppression comments found by the last check. */
+  problems: DirectiveProblem[];
   closed: boolean;
   /** Why the document is not checked (too large, binary), once told to the user. */
   skipReason?: string;
 }
 
 export interface OpenDocumentsHost {
-  publish(uri: string, version: number | undefined, findings: readonly Finding[]): void;
+  publish(uri: string, version: number | undefined, findings: readonly Finding[], problems: readonly DirectiveProblem[]): void;
   log(message: string): void;
   /** A message the user should see once (e.g. a grammar failed to load, a file is too large). */
   notify(message: string): void;
@@ -71,7 +74,7 @@ export class OpenDocuments {
       }
       return undefined;
     });
-    const document: OpenDocument = { uri, version, ready, findings: [], closed: false };
+    const document: OpenDocument = { uri, version, ready, findings: [], problems: [], closed: false };
     this.documents.set(uri, document);
     this.schedule(document, 0);
   }
@@ -98,7 +101,7 @@ export class OpenDocuments {
       if (parsed && path.isAbsolute(parsed.filePath)) this.workspace.closed(parsed.filePath);
       parsed?.dispose();
     });
-    this.host.publish(uri, undefined, []);
+    this.host.publish(uri, undefined, [], []);
   }
 
   /** Re-checks every open document, e.g. after a settings change. */
@@ -119,6 +122,12 @@ export class OpenDocuments {
 
   findings(uri: string): readonly Finding[] {
     return this.documents.get(uri)?.findings ?? [];
+  }
+
+  /** The current text and language of an open document (with every edit received so far). */
+  async source(uri: string): Promise<{ text: string; language: LanguageId } | undefined> {
+    const parsed = await this.documents.get(uri)?.ready;
+    return parsed ? { text: parsed.text, language: parsed.language } : undefined;
   }
 
   /** Resolves once every scheduled check has run (for an orderly shutdown and for tests). */
@@ -149,11 +158,17 @@ export class OpenDocuments {
 
   private async check(document: OpenDocument): Promise<void> {
     const version = document.version;
-    const settings = await this.settings.get(document.uri);
+    const { settings, ignored } = await this.settings.resolve(document.uri);
     const parsed = await document.ready;
     if (!parsed || document.closed || document.version !== version) return; // a newer check is scheduled
     const skipReason = this.skipReason(parsed.text, settings.maxFileBytes);
-    if (skipReason) {
+    document.problems = [];
+    if (ignored) {
+      // Excluded by "ignore" (project config or ffiLens.ignore): no diagnostics and no facts.
+      parsed.dropTree();
+      document.findings = [];
+      if (path.isAbsolute(parsed.filePath)) this.workspace.exclude(parsed.filePath);
+    } else if (skipReason) {
       parsed.dropTree();
       document.findings = [];
       if (document.skipReason !== skipReason) this.host.notify(`FFI Lens skipped ${path.basename(parsed.filePath)}: ${skipReason}`);
@@ -164,9 +179,11 @@ export class OpenDocuments {
         // What this file states about the workspace changed: other open files may read it.
         for (const other of this.documents.values()) if (other !== document) this.schedule(other, this.debounceMs);
       }
-      document.findings = this.engine.check(parsed, settings, this.workspace.index).findings;
+      const result = this.engine.check(parsed, settings, this.workspace.index);
+      document.findings = result.findings;
+      document.problems = result.directiveProblems;
     }
-    this.host.publish(document.uri, version, document.findings);
+    this.host.publish(document.uri, version, document.findings, document.problems);
   }
 
   private skipReason(text: string, maxFileBytes: number): string | undefined {

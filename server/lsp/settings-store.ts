@@ -1,16 +1,57 @@
-import { parseSettings, type EngineSettings, DEFAULT_SETTINGS } from '../engine/settings';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { IgnoreMatcher, withProjectRules, type ProjectConfig, type ProjectConfigs } from '../engine/project-config';
+import { parseSettings, type EngineSettings } from '../engine/settings';
+
+/** What applies to one document: the layered settings and whether it is excluded altogether. */
+export interface DocumentSettings {
+  settings: EngineSettings;
+  /** Excluded by `.ffilens.json` "ignore" or the `ffiLens.ignore` setting: no diagnostics, not indexed. */
+  ignored: boolean;
+}
+
+/** The `ffiLens.ignore` setting: .gitignore-style patterns; anything malformed is dropped with a warning. */
+function parseIgnore(raw: unknown, warn: (message: string) => void): string[] {
+  const value = (typeof raw === 'object' && raw !== null ? (raw as { ignore?: unknown }).ignore : undefined) ?? [];
+  if (!Array.isArray(value)) {
+    warn('ignored setting ffiLens.ignore: expected an array of .gitignore-style patterns');
+    return [];
+  }
+  return value.filter((pattern): pattern is string => {
+    const ok = typeof pattern === 'string' && pattern.trim() !== '';
+    if (!ok) warn(`ignored pattern in ffiLens.ignore: ${JSON.stringify(pattern)}`);
+    return ok;
+  });
+}
+
+function filePathOf(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Settings per document, fetched from the client (`workspace/configuration`, section `ffiLens`)
  * and cached until the client says they changed. Never a server global: folders may differ.
+ *
+ * Layers, lowest first: the rule defaults, the nearest `.ffilens.json` (shared with the CLI and
+ * the team), then the editor's `ffiLens.rules` (user and workspace settings, already merged by
+ * the client). A file is ignored when either the project config's "ignore" or the editor's
+ * `ffiLens.ignore` (relative to the workspace folder) excludes it.
  */
 export class SettingsStore {
-  private readonly cache = new Map<string, Promise<EngineSettings>>();
+  private readonly cache = new Map<string, Promise<DocumentSettings>>();
   private pushed: unknown;
 
   constructor(
     private readonly fetch: ((uri: string) => Promise<unknown>) | undefined,
     private readonly warn: (message: string) => void,
+    private readonly configs?: ProjectConfigs,
+    private readonly folders: () => readonly string[] = () => [],
+    /** Told about every project config in use, to report its problems (it dedupes). */
+    private readonly sawConfig: (config: ProjectConfig) => void = () => {},
   ) {}
 
   /** Settings pushed with didChangeConfiguration, for clients without workspace/configuration. */
@@ -27,7 +68,11 @@ export class SettingsStore {
     this.cache.delete(uri);
   }
 
-  get(uri: string): Promise<EngineSettings> {
+  async get(uri: string): Promise<EngineSettings> {
+    return (await this.resolve(uri)).settings;
+  }
+
+  resolve(uri: string): Promise<DocumentSettings> {
     let settings = this.cache.get(uri);
     if (!settings) {
       settings = this.read(uri);
@@ -36,18 +81,85 @@ export class SettingsStore {
     return settings;
   }
 
-  private async read(uri: string): Promise<EngineSettings> {
-    let raw: unknown = this.pushed;
-    if (this.fetch) {
-      try {
-        raw = (await this.fetch(uri)) ?? this.pushed;
-      } catch (error) {
-        this.warn(`could not read ffiLens settings for ${uri}: ${(error as Error).message}; using defaults`);
-        return DEFAULT_SETTINGS;
-      }
+  /** The workspace folder holding `file`, the deepest when folders nest. */
+  folderOf(file: string): string | undefined {
+    return this.folders()
+      .filter((folder) => file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep))
+      .sort((a, b) => b.length - a.length)[0];
+  }
+
+  /** A test for "is this file excluded?" over a whole folder, for indexing it. */
+  async ignoredIn(folder: string): Promise<(file: string) => boolean> {
+    const editor = new IgnoreMatcher(folder, await this.folderPatterns(folder, this.warn));
+    return (file) => editor.ignores(file) || this.projectIgnores(file);
+  }
+
+  /** The editor's `ffiLens.ignore` patterns for a folder, to tell whether they changed. */
+  ignorePatterns(folder: string): Promise<string[]> {
+    return this.folderPatterns(folder, () => {});
+  }
+
+  private async folderPatterns(folder: string, warn: (message: string) => void): Promise<string[]> {
+    try {
+      return parseIgnore(await this.fetchRaw(pathToFileURL(folder).href), warn);
+    } catch (error) {
+      warn(`could not read ffiLens.ignore for ${folder}: ${(error as Error).message}`);
+      return [];
+    }
+  }
+
+  /**
+   * Settings for the files of one folder, for a workspace scan: the editor's settings are asked
+   * once for the folder (not once per file), the nearest `.ffilens.json` is layered per file.
+   */
+  async forFolder(folder: string): Promise<(file: string) => DocumentSettings> {
+    let raw: unknown;
+    try {
+      raw = await this.fetchRaw(pathToFileURL(folder).href);
+    } catch (error) {
+      this.warn(`could not read ffiLens settings for ${folder}: ${(error as Error).message}; using defaults`);
+    }
+    const { settings } = parseSettings(raw);
+    const editorIgnore = new IgnoreMatcher(folder, parseIgnore(raw, () => {}));
+    return (file) => {
+      const config = this.configs?.forFile(file);
+      if (config) this.sawConfig(config);
+      return {
+        settings: withProjectRules(settings, config),
+        ignored: editorIgnore.ignores(file) || (config?.ignore.ignores(file) ?? false),
+      };
+    };
+  }
+
+  private projectIgnores(file: string): boolean {
+    const config = this.configs?.forFile(file);
+    if (config) this.sawConfig(config);
+    return config?.ignore.ignores(file) ?? false;
+  }
+
+  private async fetchRaw(uri: string): Promise<unknown> {
+    if (!this.fetch) return this.pushed;
+    return (await this.fetch(uri)) ?? this.pushed;
+  }
+
+  private async read(uri: string): Promise<DocumentSettings> {
+    let raw: unknown;
+    try {
+      raw = await this.fetchRaw(uri);
+    } catch (error) {
+      this.warn(`could not read ffiLens settings for ${uri}: ${(error as Error).message}; using defaults`);
+      raw = undefined;
     }
     const { settings, problems } = parseSettings(raw);
     for (const problem of problems) this.warn(`ignored setting ffiLens.${problem}`);
-    return settings;
+    const file = filePathOf(uri);
+    if (!file) return { settings, ignored: false };
+    const config = this.configs?.forFile(file);
+    if (config) this.sawConfig(config);
+    const editorIgnore = new IgnoreMatcher(this.folderOf(file) ?? path.dirname(file), parseIgnore(raw, this.warn));
+    return {
+      settings: withProjectRules(settings, config),
+      ignored: editorIgnore.ignores(file) || (config?.ignore.ignores(file) ?? false),
+    };
   }
 }

@@ -21,17 +21,38 @@ export class WorkspaceIndexer {
   readonly index = new WorkspaceIndex(ALL_COLLECTORS);
   private readonly siblings = new SiblingLanguages();
   private readonly openFiles = new Set<string>();
+  /** Files read from disk by the last build, to drop those a new build no longer includes. */
+  private diskFiles = new Set<string>();
+  private isIgnored: (file: string) => boolean = () => false;
 
-  private built: Promise<number> | undefined;
+  private latestBuild: Promise<number> | undefined;
 
-  /** Reads the workspace folders once (later calls share the first read). */
-  build(folders: readonly string[], isCancelled: () => boolean = () => false): Promise<number> {
-    this.built ??= this.read(folders, isCancelled);
-    return this.built;
+  /**
+   * Reads every file of the folders except those `isIgnored` excludes; called again when the
+   * ignore patterns change, it forgets the files no longer included.
+   */
+  build(
+    folders: readonly string[],
+    isCancelled: () => boolean = () => false,
+    isIgnored: (file: string) => boolean = () => false,
+  ): Promise<number> {
+    this.latestBuild = this.read(folders, isCancelled, isIgnored);
+    return this.latestBuild;
   }
 
-  private async read(folders: readonly string[], isCancelled: () => boolean): Promise<number> {
-    const { files, projectFiles } = collectFiles(folders, process.cwd(), projectFileNames(ALL_COLLECTORS));
+  /** The build started last (a workspace scan waits for it); undefined before the first. */
+  get latest(): Promise<number> | undefined {
+    return this.latestBuild;
+  }
+
+  private async read(folders: readonly string[], isCancelled: () => boolean, isIgnored: (file: string) => boolean): Promise<number> {
+    this.isIgnored = isIgnored;
+    const walked = collectFiles(folders, process.cwd(), projectFileNames(ALL_COLLECTORS));
+    const files = walked.files.filter((file) => !isIgnored(file));
+    const projectFiles = walked.projectFiles.filter((file) => !isIgnored(file));
+    const included = new Set([...files, ...projectFiles]);
+    for (const file of this.diskFiles) if (!included.has(file) && !this.openFiles.has(file)) this.index.remove(file);
+    this.diskFiles = included;
     for (const file of projectFiles) {
       try {
         this.index.update(file, undefined, fs.readFileSync(file, 'utf8'));
@@ -57,7 +78,14 @@ export class WorkspaceIndexer {
   /** A closed document falls back to what is on disk. */
   closed(filePath: string): void {
     this.openFiles.delete(filePath);
-    this.readFromDisk(filePath);
+    if (this.isIgnored(filePath)) this.index.remove(filePath);
+    else this.readFromDisk(filePath);
+  }
+
+  /** An ignored file states nothing about the workspace. */
+  exclude(filePath: string): void {
+    this.openFiles.delete(filePath);
+    this.index.remove(filePath);
   }
 
   private readFromDisk(filePath: string): void {

@@ -5,15 +5,16 @@ import { collectFiles } from '../cli/walk';
 import type { Engine } from '../engine/engine';
 import { analyzeFile, SiblingLanguages } from '../engine/file-analysis';
 import type { Finding } from '../engine/findings';
-import type { EngineSettings } from '../engine/settings';
+import type { DirectiveProblem } from '../engine/suppressions';
 import type { WorkspaceFacts } from '../engine/workspace';
+import type { DocumentSettings } from './settings-store';
 
 export interface ScanHost {
   /** Open documents keep their live diagnostics: the scan leaves them alone. */
   isOpen(uri: string): boolean;
-  publish(uri: string, findings: readonly Finding[]): void;
-  /** Settings of a workspace folder (asked once per folder, not once per file). */
-  settingsFor(folderUri: string): Promise<EngineSettings>;
+  publish(uri: string, findings: readonly Finding[], problems: readonly DirectiveProblem[]): void;
+  /** Per file of a workspace folder: its settings and whether it is excluded (asked once per folder). */
+  settingsIn(folder: string): Promise<(file: string) => DocumentSettings>;
   progress(done: number, total: number, file: string): void;
   log(message: string): void;
 }
@@ -61,7 +62,7 @@ export class WorkspaceScan {
     const workspace = await this.workspace();
     const stale = new Set(this.published);
     const siblings = new SiblingLanguages();
-    const settingsByFolder = new Map<string, EngineSettings>();
+    const settingsByFolder = new Map<string, (file: string) => DocumentSettings>();
     for (const [i, file] of files.entries()) {
       if (isCancelled()) {
         summary.cancelled = true;
@@ -72,9 +73,10 @@ export class WorkspaceScan {
       summary.files++;
       if (host.isOpen(uri)) continue;
       const folder = folders.find((f) => file === f || file.startsWith(f + path.sep)) ?? path.dirname(file);
-      let settings = settingsByFolder.get(folder);
-      if (!settings) settingsByFolder.set(folder, (settings = await host.settingsFor(pathToFileURL(folder).href)));
-      if (!settings.enable) continue;
+      let settingsOf = settingsByFolder.get(folder);
+      if (!settingsOf) settingsByFolder.set(folder, (settingsOf = await host.settingsIn(folder)));
+      const { settings, ignored } = settingsOf(file);
+      if (ignored || !settings.enable) continue;
       const report = await analyzeFile(this.engine, file, settings, siblings, workspace);
       for (const message of [...report.notices, ...(report.error ? [report.error] : [])]) {
         summary.problems++;
@@ -85,8 +87,10 @@ export class WorkspaceScan {
         host.log(`scan: ${file}: rule ${failure.ruleId} failed: ${failure.error}`);
       }
       stale.delete(uri);
-      if (report.findings.length > 0 || this.published.has(uri)) host.publish(uri, report.findings);
-      if (report.findings.length > 0) {
+      const problems = report.directiveProblems ?? [];
+      const says = report.findings.length > 0 || problems.length > 0;
+      if (says || this.published.has(uri)) host.publish(uri, report.findings, problems);
+      if (says) {
         this.published.add(uri);
         summary.findings += report.findings.length;
         summary.filesWithFindings++;
@@ -97,7 +101,7 @@ export class WorkspaceScan {
     }
     if (!summary.cancelled) {
       for (const uri of stale) {
-        if (!host.isOpen(uri)) host.publish(uri, []);
+        if (!host.isOpen(uri)) host.publish(uri, [], []);
         this.published.delete(uri);
       }
     }

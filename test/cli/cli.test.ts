@@ -261,3 +261,93 @@ describe('the installed bin', () => {
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
   });
 });
+
+describe('project config (.ffilens.json) and suppression comments', () => {
+  const findings = (stdout: string) => JSON.parse(stdout).map((f: { file: string; severity: string }) => `${f.file} ${f.severity}`);
+
+  test('the nearest config sets levels and ignores files; --rule overrides it; --no-config skips it', async () => {
+    const root = tree({
+      '.ffilens.json': JSON.stringify({ rules: { 'ctypes/truncated-pointer-result': 'warning' }, ignore: ['generated/', '*_pb2.py'] }),
+      'app/bad.py': POINTER_BUG,
+      'app/api_pb2.py': POINTER_BUG,
+      'generated/bad.py': POINTER_BUG,
+      'legacy/.ffilens.json': JSON.stringify({ rules: { 'ctypes/truncated-pointer-result': 'off' } }),
+      'legacy/bad.py': POINTER_BUG,
+    });
+    assert.deepEqual(findings((await cli(['scan', '--format', 'json'], root)).stdout), ['app/bad.py warning']);
+    const flagged = await cli(['scan', '--format', 'json', '--rule', 'ctypes/truncated-pointer-result=info'], root);
+    assert.deepEqual(findings(flagged.stdout), ['app/bad.py info', 'legacy/bad.py info']);
+    const unconfigured = await cli(['scan', '--format', 'json', '--no-config'], root);
+    assert.equal(findings(unconfigured.stdout).length, 4);
+    const explicit = await cli(['scan', 'generated/bad.py'], root);
+    assert.equal(explicit.status, 0);
+    assert.match(explicit.stderr, /generated\/bad\.py: skipped: ignored by \.ffilens\.json/);
+    const chosen = await cli(['scan', '--format', 'json', '--config', 'legacy/.ffilens.json'], root);
+    assert.deepEqual(findings(chosen.stdout), []);
+  });
+
+  test('an invalid config stops the scan with exit 2 and a message naming the file and the mistake', async () => {
+    for (const [text, message] of [
+      ['{ "rules": { "ctypes/truncated-pointer-result": "off", } }', /\.ffilens\.json: not valid JSON: .* at line 1, column \d+/],
+      ['{ "rules": { "ctypes/truncated-pointr-result": "off" } }', /\.ffilens\.json: rules: unknown rule "ctypes\/truncated-pointr-result" \(did you mean "ctypes\/truncated-pointer-result"\?\)/],
+      ['{ "rules": { "ctypes/truncated-pointer-result": "silent" } }', /\.ffilens\.json: rules\."ctypes\/truncated-pointer-result": "silent" is not a level/],
+    ] as const) {
+      const root = tree({ '.ffilens.json': text, 'bad.py': POINTER_BUG });
+      const { status, stdout, stderr } = await cli(['scan'], root);
+      assert.equal(status, 2, text);
+      assert.equal(stdout, '');
+      assert.match(stderr, message);
+      assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    }
+    const root = tree({ 'bad.py': POINTER_BUG });
+    assert.match((await cli(['scan', '--config', 'missing.json'], root)).stderr, /--config missing\.json: ENOENT/);
+  });
+
+  test('suppression comments silence findings; a misspelt rule id is a warning with its position', async () => {
+    const root = tree({
+      'a.py': POINTER_BUG.replace('print(', '# ffi-lens-disable-next-line ctypes/truncated-pointer-result\nprint('),
+      'b.py': `${POINTER_BUG.trimEnd()}  # ffi-lens-disable-line ctypes/truncated-pointr-result\n`,
+    });
+    const { status, stdout, stderr } = await cli(['scan', '--format', 'json'], root);
+    assert.equal(status, 1);
+    assert.deepEqual(findings(stdout), ['b.py error']);
+    assert.match(stderr, /^ffi-lens: b\.py:3:66: warning: unknown rule "ctypes\/truncated-pointr-result" in an ffi-lens-disable-line comment \(did you mean "ctypes\/truncated-pointer-result"\?\)/m);
+  });
+
+  test('sarif: a silenced finding is a result suppressed in source, with its reason; directive problems are notifications', async () => {
+    const root = tree({
+      'a.py': POINTER_BUG.replace('print(', '# ffi-lens-disable-next-line ctypes/truncated-pointer-result -- C returns a static buffer\nprint('),
+      'b.py': `${CLEAN.trimEnd()}  # ffi-lens-disable-line ctypes/truncated-pointr-result\n`,
+    });
+    const { status, stdout } = await cli(['scan', '--format', 'sarif'], root);
+    assert.equal(status, 0, 'suppressed findings do not fail the run');
+    const [run] = JSON.parse(stdout).runs;
+    assert.deepEqual(
+      run.results.map((r: { ruleId: string; suppressions?: unknown; locations: { physicalLocation: { region: { startLine: number } } }[] }) => [
+        r.ruleId,
+        r.locations[0].physicalLocation.region.startLine,
+        r.suppressions,
+      ]),
+      [['ctypes/truncated-pointer-result', 4, [{ kind: 'inSource', justification: 'C returns a static buffer' }]]],
+    );
+    const [notification] = run.invocations[0].toolExecutionNotifications;
+    assert.equal(notification.level, 'warning');
+    assert.match(notification.message.text, /unknown rule "ctypes\/truncated-pointr-result"/);
+    assert.deepEqual(notification.locations[0].physicalLocation.region, { startLine: 4, startColumn: 48, endLine: 4, endColumn: 78 });
+  });
+
+  test('--report-unused-directives reports suppressions that suppress nothing, and fails the run', async () => {
+    const root = tree({ 'clean.py': `${CLEAN.trimEnd()}  # ffi-lens-disable-line ctypes/truncated-pointer-result\n` });
+    assert.equal((await cli(['scan'], root)).status, 0);
+    const { status, stderr } = await cli(['scan', '--report-unused-directives'], root);
+    assert.equal(status, 1);
+    assert.match(stderr, /^ffi-lens: clean\.py:4:48: warning: unused suppression of ctypes\/truncated-pointer-result: it has no finding on line 4$/m);
+  });
+
+  test('--help documents the config file and the suppression comments', async () => {
+    const { stdout } = await cli(['--help'], REPO_ROOT);
+    for (const text of ['.ffilens.json', '--no-config', '--config <file>', '--report-unused-directives', 'ffi-lens-disable-next-line', 'ffi-lens-disable-line', 'ffi-lens-disable-file']) {
+      assert.ok(stdout.includes(text), text);
+    }
+  });
+});

@@ -83,7 +83,12 @@ if (seen.nvim) {
   });
   await checks.check(CHECKS[2], () => {
     const titles = Array.isArray(seen.code_actions) ? seen.code_actions.map((a) => a.title) : [];
-    const want = ['Declare lib.foo_name.restype = ctypes.c_void_p', 'Open related interview question (Q14)'];
+    const want = [
+      'Declare lib.foo_name.restype = ctypes.c_void_p',
+      'Open related interview question (Q14)',
+      `Disable ${RULE} for this line`,
+      `Disable ${RULE} in .ffilens.json`,
+    ];
     assert(JSON.stringify(titles) === JSON.stringify(want), `titles ${JSON.stringify(titles)}`);
     assert(seen.code_actions[0].isPreferred === true, 'the quick fix is not marked preferred');
     return titles.join(' | ');

@@ -57,14 +57,19 @@ describe('language server over stdio', () => {
     assert.equal(nothing, null, 'no hover away from findings');
   });
 
-  test('code actions: the quick fix and "Open related interview question"', async () => {
+  test('code actions: the quick fix, "Open related interview question" and the two ways to disable the rule', async () => {
     const actions = (await client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri },
       range: first.range,
       context: { diagnostics: [first] },
     })) as CodeAction[];
     const titles = actions.map((a) => a.title);
-    assert.deepEqual(titles, ['Declare lib.foo_name.restype = ctypes.c_void_p', 'Open related interview question (Q14)']);
+    assert.deepEqual(titles, [
+      'Declare lib.foo_name.restype = ctypes.c_void_p',
+      'Open related interview question (Q14)',
+      `Disable ${RULE} for this line`,
+      `Disable ${RULE} in .ffilens.json`,
+    ]);
     assert.equal(actions[0].isPreferred, true);
     assert.deepEqual(actions[0].edit?.changes?.[uri], [
       { range: { start: { line: 2, character: 30 }, end: { line: 2, character: 30 } }, newText: '\nlib.foo_name.restype = ctypes.c_void_p' },

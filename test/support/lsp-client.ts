@@ -17,6 +17,10 @@ export class TestClient {
   readonly connection: ProtocolConnection;
   readonly shownDocuments: string[] = [];
   readonly messages: string[] = [];
+  /** Edits the server asked to apply (workspace/applyEdit); all are accepted. */
+  readonly appliedEdits: unknown[] = [];
+  /** Capabilities the server registered dynamically. */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   settings: Record<string, unknown> = { enable: true, rules: {} };
   private readonly process: ChildProcess;
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
@@ -33,7 +37,14 @@ export class TestClient {
     this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map(() => this.settings),
     );
-    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
+    this.connection.onRequest('workspace/applyEdit', (params: { edit: unknown }) => {
+      this.appliedEdits.push(params.edit);
+      return { applied: true };
+    });
     this.connection.onRequest('window/showDocument', (params: { uri: string }) => {
       this.shownDocuments.push(params.uri);
       return { success: true };
@@ -58,12 +69,21 @@ export class TestClient {
     this.connection.listen();
   }
 
-  async initialize(initializationOptions: Record<string, unknown> = {}, workspaceFolders: string[] = []): Promise<unknown> {
+  /** `workspace` replaces the workspace client capabilities (default: all the server uses). */
+  async initialize(initializationOptions: Record<string, unknown> = {}, workspaceFolders: string[] = [], workspace?: Record<string, unknown>): Promise<unknown> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
       workspaceFolders: workspaceFolders.map((uri, index) => ({ uri, name: `folder${index}` })),
-      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, window: { showDocument: { support: true } } },
+      capabilities: {
+        workspace: workspace ?? {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
+        },
+        window: { showDocument: { support: true } },
+      },
       initializationOptions: { debounceMs: 20, ...initializationOptions },
     });
     await this.connection.sendNotification('initialized', {});

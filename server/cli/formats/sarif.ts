@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { KnowledgeBase } from '../../content/knowledge-base';
 import type { FileReport } from '../../engine/file-analysis';
-import type { Rule, Severity } from '../../engine/rule';
+import type { Finding } from '../../engine/findings';
+import type { Range, Rule, Severity } from '../../engine/rule';
+import type { SuppressedFinding } from '../../engine/suppressions';
 import { questionUrl, ruleUrl } from '../../content/links';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -16,6 +18,15 @@ function ruleHelp(rule: Rule, knowledge: KnowledgeBase): { text: string; markdow
   return {
     text: `${summary}\n\nRead: ${reading.map((r) => r.text).join('; ')}`,
     markdown: `${summary}\n\nRead: ${reading.map((r) => r.markdown).join(', ')}`,
+  };
+}
+
+function region(range: Range) {
+  return {
+    startLine: range.start.line + 1,
+    startColumn: range.start.column + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.column + 1,
   };
 }
 
@@ -57,6 +68,12 @@ export function toSarif(reports: readonly FileReport[], rules: readonly Rule[], 
                 message: { text },
                 locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(report.file), uriBaseId: 'SRCROOT' } } }],
               })),
+              // Malformed or unused suppression comments.
+              ...(report.directiveProblems ?? []).map((problem) => ({
+                level: 'warning',
+                message: { text: problem.message },
+                locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(report.file), uriBaseId: 'SRCROOT' }, region: region(problem.range) } }],
+              })),
               ...report.failures.map((failure) => ({
                 level: 'error',
                 message: { text: `rule ${failure.ruleId} failed on this file; its findings here are missing` },
@@ -67,8 +84,10 @@ export function toSarif(reports: readonly FileReport[], rules: readonly Rule[], 
           },
         ],
         columnKind: 'utf16CodeUnits',
+        // Findings silenced by a suppression comment are results too, marked as suppressed in
+        // source (code scanning shows them as dismissed instead of dropping them silently).
         results: reports.flatMap((report) =>
-          report.findings.map((finding) => ({
+          [...report.findings, ...(report.suppressed ?? [])].map((finding: Finding & Partial<SuppressedFinding>) => ({
             ruleId: finding.ruleId,
             ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
             level: LEVEL[finding.severity],
@@ -77,15 +96,20 @@ export function toSarif(reports: readonly FileReport[], rules: readonly Rule[], 
               {
                 physicalLocation: {
                   artifactLocation: { uri: artifactUri(report.file), uriBaseId: 'SRCROOT' },
-                  region: {
-                    startLine: finding.range.start.line + 1,
-                    startColumn: finding.range.start.column + 1,
-                    endLine: finding.range.end.line + 1,
-                    endColumn: finding.range.end.column + 1,
-                  },
+                  region: region(finding.range),
                 },
               },
             ],
+            ...(finding.suppression
+              ? {
+                  suppressions: [
+                    {
+                      kind: 'inSource',
+                      ...(finding.suppression.justification ? { justification: finding.suppression.justification } : {}),
+                    },
+                  ],
+                }
+              : {}),
             ...(finding.fix
               ? {
                   fixes: [
@@ -95,12 +119,7 @@ export function toSarif(reports: readonly FileReport[], rules: readonly Rule[], 
                         {
                           artifactLocation: { uri: artifactUri(report.file), uriBaseId: 'SRCROOT' },
                           replacements: finding.fix.edits.map((edit) => ({
-                            deletedRegion: {
-                              startLine: edit.range.start.line + 1,
-                              startColumn: edit.range.start.column + 1,
-                              endLine: edit.range.end.line + 1,
-                              endColumn: edit.range.end.column + 1,
-                            },
+                            deletedRegion: region(edit.range),
                             insertedContent: { text: edit.newText },
                           })),
                         },
