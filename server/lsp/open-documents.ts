@@ -117,13 +117,14 @@ export class OpenDocuments {
   /**
    * Runs `inspect` against the syntax tree of the document's current text (see
    * ParsedDocument.withRoot); undefined when the document is not open, its grammar failed to load,
-   * or it is skipped (too large, binary). The tree stays owned here.
+   * FFI Lens is disabled for it, or it is skipped (too large, binary). The tree stays owned here.
    */
   async inspect<T>(uri: string, inspect: (root: Node, language: LanguageId) => T): Promise<T | undefined> {
     const document = this.documents.get(uri);
     if (!document) return undefined;
+    const settings = await this.settings.get(uri);
     const parsed = await document.ready;
-    if (!parsed || document.closed || document.skipReason) return undefined;
+    if (!parsed || document.closed || !settings.enable || this.skipReason(parsed.text, settings.maxFileBytes)) return undefined;
     return parsed.withRoot((root) => inspect(root, parsed.language));
   }
 

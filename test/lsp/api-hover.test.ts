@@ -88,4 +88,17 @@ describe('language server: API notes on hover', () => {
     assert.match(note, /\[Q18: [^\]]+\]\(file:\/\/[^)]+\/content\/questions\/Q18\.md\)/);
     assert.deepEqual(result.range, diagnostics[0].range, 'the range is the finding\'s');
   });
+
+  test('no note while FFI Lens is disabled for the file', async () => {
+    client.settings = { enable: false, rules: {} };
+    const cleared = client.nextDiagnostics(cUri, (p) => p.diagnostics.length === 0);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await cleared;
+    assert.equal(await hover(pythonUri, 4, 15), null);
+    client.settings = { enable: true, rules: {} };
+    const back = client.nextDiagnostics(cUri, (p) => p.diagnostics.length > 0);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await back;
+    assert.ok(await hover(pythonUri, 4, 15));
+  });
 });
