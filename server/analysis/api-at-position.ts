@@ -90,8 +90,9 @@ function keysOfChain(language: LanguageId, prefix: string): string[] {
   const keys: string[] = [];
   if (PLAIN_NAME.test(receiver)) keys.push(`${normalizeReceiver(language, receiver)}${separator}${name}`);
   keys.push(`${separator}${name}`, name);
-  if (separator === '::') {
-    // `CString::new`, `Napi::ThreadSafeFunction::New`: a path member reads as its type.
+  if (separator === '::' || (language === 'java' && /^[A-Z]/.test(receiver))) {
+    // `CString::new`, `Napi::ThreadSafeFunction::New`, `FunctionDescriptor.ofVoid`: a member of a
+    // type (a static method, a constructor) reads as the type.
     keys.push(...keysOfChain(language, parts.slice(0, -2).join('')));
   }
   return keys;
