@@ -85,10 +85,19 @@ export class ApiNotes {
     }
   }
 
-  /** Loads `apis.md` from a content root; no notes when the file is absent. */
-  static load(contentRoot: string): ApiNotes {
+  /**
+   * Loads `apis.md` from a content root; no notes when the file is absent. A malformed file throws,
+   * unless `report` is given: then it is reported and there are no notes (hovers still show findings).
+   */
+  static load(contentRoot: string, report?: (message: string) => void): ApiNotes {
     const file = path.join(contentRoot, API_NOTES_FILE);
-    return new ApiNotes(fs.existsSync(file) ? parseApiNotes(file, fs.readFileSync(file, 'utf8')) : []);
+    try {
+      return new ApiNotes(fs.existsSync(file) ? parseApiNotes(file, fs.readFileSync(file, 'utf8')) : []);
+    } catch (error) {
+      if (!report) throw error;
+      report(`API notes not loaded: ${(error as Error).message}`);
+      return new ApiNotes([]);
+    }
   }
 
   /** The note filed under the first of `keys` that has one. */

@@ -57,7 +57,7 @@ function sameRange(finding: Finding, range: { start: { line: number; character: 
 /** Binds the LSP handlers to a connection; the work is done by the engine and OpenDocuments. */
 export function startServer(connection: Connection, contentRoot = defaultContentRoot()): void {
   const knowledge = new KnowledgeBase(contentRoot);
-  const apiNotes = ApiNotes.load(contentRoot);
+  const apiNotes = ApiNotes.load(contentRoot, (message) => connection.console.error(message));
   const engine = new Engine(ALL_RULES, { warn: (message) => connection.console.warn(message) });
   let documents: OpenDocuments | undefined;
   let settings: SettingsStore | undefined;

@@ -178,3 +178,22 @@ cases('rust', [
   ['fn f() { let x = ¦into_raw; }', undefined],
   ['fn f() { let s = ¦String::new(); }', undefined],
 ]);
+
+describe('API notes file', () => {
+  test('a malformed file throws, or is reported and gives no notes when a reporter is passed', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'api-notes-'));
+    try {
+      fs.writeFileSync(path.join(root, 'apis.md'), '---\ntitle: x\n---\n# x\n\n## broken\n\n- Names: `a`\n\nNo languages.\n');
+      assert.throws(() => ApiNotes.load(root), /missing "- Languages:"/);
+      const reported: string[] = [];
+      assert.equal(ApiNotes.load(root, (message) => reported.push(message)).notes.length, 0);
+      assert.match(reported[0], /missing "- Languages:"/);
+      fs.writeFileSync(path.join(root, 'apis.md'), '## a\n\n- Names: `a`\n- Languages: go\n- Questions: 1\n\nOne. Two.\n\n## b\n\n- Names: `a`\n- Languages: go\n- Questions: 1\n\nOne. Two.\n');
+      assert.throws(() => ApiNotes.load(root), /two API notes for a in go/);
+    } finally {
+      fs.rmSync(root, { recursive: true });
+    }
+  });
+});
