@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { KnowledgeBase, QUESTION_SECTIONS, RULE_SECTIONS, type Page } from '../server/content/knowledge-base';
+import { API_NOTES_FILE, parseApiNotes, type ApiNote } from '../server/content/api-notes';
+import { KnowledgeBase, parsePage, QUESTION_SECTIONS, RULE_SECTIONS, type Page } from '../server/content/knowledge-base';
 import { ALL_RULES } from '../server/rules';
 import { REPO_ROOT } from './support/paths';
 
@@ -63,9 +64,11 @@ describe('content: every question a rule cites has its page', () => {
 
 describe('content: pages are in the project\'s own words', () => {
   const seedRuns = fs.existsSync(SEED) ? runs(words(fs.readFileSync(SEED, 'utf8')), LONGEST_SHARED_RUN + 1) : undefined;
+  const apiFile = path.join(REPO_ROOT, 'content', API_NOTES_FILE);
   const pages = [
     ...knowledge.questions().map((q) => knowledge.question(q)),
     ...ALL_RULES.map((rule) => knowledge.rule(rule.id)),
+    parsePage(apiFile, fs.readFileSync(apiFile, 'utf8')),
   ].filter((page): page is Page => page !== undefined);
   for (const page of pages) {
     test(path.relative(REPO_ROOT, page.file), () => {
@@ -74,4 +77,33 @@ describe('content: pages are in the project\'s own words', () => {
       assert.deepEqual(copied, [], `repeats more than ${LONGEST_SHARED_RUN} consecutive words of the seed`);
     });
   }
+});
+
+/** Sentences of a note, not counting full stops inside code spans (`0.5`, `Box::into_raw`). */
+function sentenceCount(note: string): number {
+  return (note.replace(/`[^`]*`/g, 'x').match(/[.!?](?=\s|$)/g) ?? []).length;
+}
+
+describe('content: API notes (content/apis.md) are well formed', () => {
+  const file = path.join(REPO_ROOT, 'content', API_NOTES_FILE);
+  let notes: ApiNote[] = [];
+  test('the file parses', () => {
+    notes = parseApiNotes(file, fs.readFileSync(file, 'utf8'));
+    assert.ok(notes.length >= 40, `only ${notes.length} notes`);
+    const titles = notes.map((note) => note.title);
+    assert.deepEqual(titles, [...new Set(titles)], 'two notes with the same title');
+  });
+  test('every note: its questions have pages, two to four sentences, short enough for a hover', () => {
+    for (const note of notes) {
+      for (const question of note.questions) {
+        assert.ok(knowledge.question(question), `"${note.title}" cites Q${question}, which has no page`);
+      }
+      const sentences = sentenceCount(note.note);
+      assert.ok(sentences >= 2 && sentences <= 4, `"${note.title}": ${sentences} sentences, expected 2 to 4`);
+      assert.ok(note.note.length <= 600, `"${note.title}": ${note.note.length} characters; keep a hover note under 600`);
+      for (const name of note.names) {
+        assert.match(name, /^(?:[.:]{0,2}[A-Za-z_][\w]*(?:(?:\.|::)[A-Za-z_]\w*)?|\/\/export|extern "C"|#\[[^\]]+\])$/, `"${note.title}": unexpected name spelling ${name}`);
+      }
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { Edit, type Parser, type Point, type Tree } from 'web-tree-sitter';
+import { Edit, type Node, type Parser, type Point, type Tree } from 'web-tree-sitter';
 import type { LanguageId } from './languages';
 import type { Range } from './rule';
 
@@ -36,6 +36,8 @@ function pointAfter(start: Point, inserted: string): Point {
  */
 export class ParsedDocument {
   private currentTree: Tree | undefined;
+  /** The tree was edited to follow the text but not re-parsed since. */
+  private treeIsStale = false;
   private disposed = false;
 
   constructor(
@@ -73,6 +75,7 @@ export class ParsedDocument {
       const oldEndLine = Math.min(change.range.end.line, starts.length - 1);
       const oldEndPosition = { row: oldEndLine, column: oldEndIndex - starts[oldEndLine] };
       this.currentText = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
+      if (this.currentTree) this.treeIsStale = true;
       this.currentTree?.edit(
         new Edit({
           startIndex,
@@ -93,13 +96,33 @@ export class ParsedDocument {
     if (!next) throw new Error(`the ${this.language} parser returned no tree for ${this.filePath}`);
     this.currentTree?.delete();
     this.currentTree = next;
+    this.treeIsStale = false;
     return next;
+  }
+
+  /**
+   * Runs `inspect` against the syntax tree of the current text without handing the tree out: the
+   * kept tree when it is up to date, else a fresh parse (kept when the document already held a
+   * tree, freed afterwards when it held none). `inspect` must not keep the node it is given.
+   */
+  withRoot<T>(inspect: (root: Node) => T): T {
+    this.assertLive();
+    if (this.currentTree && !this.treeIsStale) return inspect(this.currentTree.rootNode);
+    if (this.currentTree) return inspect(this.parse().rootNode);
+    const temporary = this.parser.parse(this.currentText);
+    if (!temporary) throw new Error(`the ${this.language} parser returned no tree for ${this.filePath}`);
+    try {
+      return inspect(temporary.rootNode);
+    } finally {
+      temporary.delete();
+    }
   }
 
   /** Frees the tree but keeps the text: for documents that no longer need one. */
   dropTree(): void {
     this.currentTree?.delete();
     this.currentTree = undefined;
+    this.treeIsStale = false;
   }
 
   dispose(): void {

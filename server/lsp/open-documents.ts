@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Node } from 'web-tree-sitter';
 import type { ParsedDocument, TextChange } from '../engine/document';
 import type { Engine } from '../engine/engine';
 import { SiblingLanguages } from '../engine/file-analysis';
@@ -114,6 +115,20 @@ export class OpenDocuments {
     const findings = this.documents.get(uri)?.findings ?? [];
     const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.column <= b.column);
     return findings.filter((f) => before(f.range.start, position) && before(position, f.range.end));
+  }
+
+  /**
+   * Runs `inspect` against the syntax tree of the document's current text (see
+   * ParsedDocument.withRoot); undefined when the document is not open, its grammar failed to load,
+   * FFI Lens is disabled for it, or it is skipped (too large, binary). The tree stays owned here.
+   */
+  async inspect<T>(uri: string, inspect: (root: Node, language: LanguageId) => T): Promise<T | undefined> {
+    const document = this.documents.get(uri);
+    if (!document) return undefined;
+    const settings = await this.settings.get(uri);
+    const parsed = await document.ready;
+    if (!parsed || document.closed || !settings.enable || this.skipReason(parsed.text, settings.maxFileBytes)) return undefined;
+    return parsed.withRoot((root) => inspect(root, parsed.language));
   }
 
   isOpen(uri: string): boolean {

@@ -14,6 +14,7 @@ import {
   type WorkDoneProgressServerReporter,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { ApiNotes } from '../content/api-notes';
 import { defaultContentRoot, KnowledgeBase } from '../content/knowledge-base';
 import { Engine } from '../engine/engine';
 import type { Finding } from '../engine/findings';
@@ -23,7 +24,7 @@ import { disableLineEdit } from '../engine/suppressions';
 import { ALL_RULES, findRule } from '../rules';
 import { disableRuleInProjectConfig } from './disable-rule';
 import { DIAGNOSTIC_SOURCE, DIRECTIVE_PROBLEM_CODE, toDiagnostic, toLspRange, toProblemDiagnostic, type DiagnosticData } from './diagnostics';
-import { hoverMarkdown } from './hover';
+import { apiNoteAt, hoverFor } from './hover';
 import { OpenDocuments } from './open-documents';
 import { SettingsStore } from './settings-store';
 import { productVersion } from '../version';
@@ -64,6 +65,7 @@ function sameRange(finding: Finding, range: { start: { line: number; character: 
 /** Binds the LSP handlers to a connection; the work is done by the engine and OpenDocuments. */
 export function startServer(connection: Connection, contentRoot = defaultContentRoot()): void {
   const knowledge = new KnowledgeBase(contentRoot);
+  const apiNotes = ApiNotes.load(contentRoot, (message) => connection.console.error(message));
   const engine = new Engine(ALL_RULES, { warn: (message) => connection.console.warn(message) });
   let documents: OpenDocuments | undefined;
   let settings: SettingsStore | undefined;
@@ -237,10 +239,11 @@ export function startServer(connection: Connection, contentRoot = defaultContent
   );
   connection.onDidCloseTextDocument(({ textDocument }) => documents?.close(textDocument.uri));
 
-  connection.onHover(({ textDocument, position }) => {
-    const findings = documents?.findingsAt(textDocument.uri, { line: position.line, column: position.character }) ?? [];
-    if (findings.length === 0) return null;
-    return { contents: { kind: 'markdown', value: hoverMarkdown(findings, knowledge) }, range: toLspRange(findings[0].range) };
+  connection.onHover(async ({ textDocument, position }) => {
+    const at = { line: position.line, column: position.character };
+    const findings = documents?.findingsAt(textDocument.uri, at) ?? [];
+    const api = await documents?.inspect(textDocument.uri, (root, language) => apiNoteAt(apiNotes, root, language, at));
+    return hoverFor(findings, api, knowledge);
   });
 
   connection.onCodeAction(async ({ textDocument, context }, token) => {
