@@ -1,4 +1,5 @@
 import type { Rule } from '../engine/rule';
+import abiMissingExternC from './abi/missing-extern-c';
 import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
 import cgoBlockingCallPerRequest from './cgo/blocking-call-per-request';
 import cgoCallInLoop from './cgo/call-in-loop';
@@ -80,6 +81,7 @@ export const ALL_RULES: readonly Rule[] = [
   rustUncheckedNullDeref,
   rustIntoRawWithoutFromRaw,
   rustSafeFnDerefsRawPointer,
+  abiMissingExternC,
 ];
 
 export function findRule(id: string): Rule | undefined {
