@@ -112,13 +112,13 @@ export function isWithinSpans(offset: number, spans: readonly TextSpan[]): boole
 }
 
 /**
- * Object-like macros the text defines: those whose expansion contains `extern "C"` (the
- * `#define API extern "C" __declspec(dllexport)` of many shims), and the others.
+ * Macros the text defines: those whose expansion contains `extern "C"` (the `#define API
+ * extern "C" __declspec(dllexport)` of many shims, or `API(type)`), and the others.
  */
 export function definedMacros(text: string): { withCLinkage: Set<string>; others: Set<string> } {
   const withCLinkage = new Set<string>();
   const others = new Set<string>();
-  for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?!\()([^\n]*(?:\\\n[^\n]*)*)/gm)) {
+  for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)([^\n]*(?:\\\n[^\n]*)*)/gm)) {
     if (/\bextern\s*"C"/.test(match[2])) withCLinkage.add(match[1]);
     else others.add(match[1]);
   }

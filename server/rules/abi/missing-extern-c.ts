@@ -114,7 +114,7 @@ export default defineRule({
       if (!name || !nameNode || DECLARED_BY_SYSTEM_HEADERS.has(name)) continue;
       if (hasCLinkage(definition, 'cpp') || declaredLinkage(definition) !== undefined || sameFileCNames.has(name)) continue;
       if (isWithinSpans(definition.startIndex, spans) || isWithinSpans(definition.startIndex, blocks)) continue;
-      if (linkageOfPrefix(source.slice(definition.startIndex, nameNode.startIndex), prefixMacros) !== 'none') continue;
+      if (linkageOfPrefix(declarationPrefix(code, definition.startIndex, nameNode.startIndex), prefixMacros) !== 'none') continue;
       if (workspace.has(C_LINKAGE_DECLARATION, name)) continue;
       const declaringHeaders = workspace.filesWith(PLAIN_DECLARATION, name).map(baseNameOf);
       if (declaringHeaders.some((header) => includedInCBlock.has(header))) continue;
@@ -138,6 +138,16 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * The words before a definition's name, from the end of the previous declaration: the parser
+ * leaves a function-like macro (`API_EXPORT(int) name(…)`) out of the definition.
+ */
+function declarationPrefix(code: string, definitionStart: number, nameStart: number): string {
+  let start = definitionStart;
+  while (start > 0 && !';{}'.includes(code[start - 1])) start--;
+  return code.slice(start, nameStart);
+}
 
 /** True when the file declares `name` (a prototype) before `definition`. */
 function isDeclaredBefore(name: string, definition: Node, root: Node): boolean {
