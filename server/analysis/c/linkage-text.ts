@@ -231,7 +231,9 @@ export function fileScopeFunctions(code: string, spans: readonly TextSpan[]): De
     if (text[last] === '>' && text[last - 1] === '-') continue;
     // After the parameters: qualifiers, attributes, macros, then `;` or a body.
     const after = text.slice(close + 1, close + 400);
-    if (!AFTER_PARAMETERS.test(after)) continue;
+    const tail = AFTER_PARAMETERS.exec(after);
+    if (!tail) continue;
+    NAME.lastIndex = close + 1 + tail[0].length;
     let start = match.index;
     while (start > 0 && !';{}'.includes(text[start - 1])) start--;
     found.push({ name, offset: match.index, prefix: text.slice(start, match.index) });
