@@ -35,10 +35,15 @@ export class Engine {
   ) {}
 
   /** The rules that could report anything in this text under these settings. */
-  applicableRules(language: LanguageId, text: string, settings: EngineSettings = DEFAULT_SETTINGS): Rule[] {
+  applicableRules(
+    language: LanguageId,
+    text: string,
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
+  ): Rule[] {
     if (!settings.enable) return [];
     return this.rules.filter(
-      (rule) => rule.languages.includes(language) && effectiveSeverity(rule, settings) && mayApply(rule, text),
+      (rule) => rule.languages.includes(language) && effectiveSeverity(rule, settings) && mayApply(rule, text, workspace),
     );
   }
 
@@ -50,7 +55,7 @@ export class Engine {
     settings: EngineSettings = DEFAULT_SETTINGS,
     workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
   ): Promise<AnalysisResult> {
-    if (this.applicableRules(language, text, settings).length === 0) return { findings: [], failures: [], parsed: false };
+    if (this.applicableRules(language, text, settings, workspace).length === 0) return { findings: [], failures: [], parsed: false };
     const document = await this.openDocument(filePath, language, text);
     try {
       return this.check(document, settings, workspace);
@@ -73,7 +78,7 @@ export class Engine {
     settings: EngineSettings = DEFAULT_SETTINGS,
     workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
   ): AnalysisResult {
-    const rules = this.applicableRules(document.language, document.text, settings);
+    const rules = this.applicableRules(document.language, document.text, settings, workspace);
     if (rules.length === 0) {
       document.dropTree();
       return { findings: [], failures: [], parsed: false };

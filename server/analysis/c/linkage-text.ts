@@ -17,57 +17,17 @@ export interface TextSpan {
  * spaces (newlines kept, so offsets and lines stay), except the `"C"`/`"C++"` of linkage specs.
  */
 export function codeOnly(text: string): string {
-  const out = text.split('');
-  const blank = (from: number, to: number) => {
-    for (let i = from; i < to && i < out.length; i++) if (out[i] !== '\n') out[i] = ' ';
-  };
-  let lineStart = true;
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === '\n') {
-      lineStart = true;
-      i++;
-      continue;
-    }
-    if (lineStart && ch === '#') {
-      let end = i;
-      while (end < text.length && text[end] !== '\n') {
-        if (text[end] === '\\' && text[end + 1] === '\n') end++;
-        else if (text[end] === '/' && text[end + 1] === '*') {
-          const close = text.indexOf('*/', end + 2);
-          end = close === -1 ? text.length : close + 1;
-        }
-        end++;
-      }
-      blank(i, end);
-      i = end;
-      continue;
-    }
-    if (ch !== ' ' && ch !== '\t' && ch !== '\r') lineStart = false;
-    if (ch === '/' && text[i + 1] === '/') {
-      let end = text.indexOf('\n', i);
-      if (end === -1) end = text.length;
-      blank(i, end);
-      i = end;
-    } else if (ch === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      const end = close === -1 ? text.length : close + 2;
-      blank(i, end);
-      i = end;
-    } else if (ch === '"' || (ch === "'" && !/[0-9A-Fa-f]/.test(text[i - 1] ?? ''))) {
-      let end = i + 1;
-      while (end < text.length && text[end] !== ch && text[end] !== '\n') end += text[end] === '\\' ? 2 : 1;
-      end = Math.min(end + 1, text.length);
-      const literal = text.slice(i, end);
-      if (literal !== '"C"' && literal !== '"C++"') blank(i + 1, end - 1);
-      i = end;
-    } else {
-      i++;
-    }
-  }
-  return out.join('');
+  return text.replace(NOT_CODE, (match) => {
+    if (match === '"C"' || match === '"C++"') return match;
+    return match.includes('\n') ? match.replace(/[^\n]/g, ' ') : ' '.repeat(match.length);
+  });
 }
+
+/**
+ * Comments, string and character literals (not after a digit: `1'000`), and directives with their
+ * continuation lines. A literal's quotes are blanked too, which keeps offsets all the same.
+ */
+const NOT_CODE = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|"(?:[^"\\\n]|\\.)*"?|(?<![0-9A-Fa-f])'(?:[^'\\\n]|\\.)*'?|^[ \t]*#(?:[^\n\\]|\\[\s\S])*/gm;
 
 /** Index of the `}` closing the `{` at `open` in code-only text, or the text's length. */
 function closingBrace(code: string, open: number): number {
@@ -206,11 +166,13 @@ export interface DeclaredName {
  * namespaces are skipped, so calls inside inline functions are not taken for declarations.
  */
 export function fileScopeFunctions(code: string, spans: readonly TextSpan[]): DeclaredName[] {
-  const flat = code.split('');
+  let text = '';
+  let copied = 0;
   for (const block of blockSpans(code, spans)) {
-    for (let i = block.start + 1; i < block.end; i++) if (flat[i] !== '\n') flat[i] = ' ';
+    text += code.slice(copied, block.start + 1) + code.slice(block.start + 1, block.end).replace(/[^\n]+/g, (run) => ' '.repeat(run.length));
+    copied = block.end;
   }
-  const text = flat.join('');
+  text += code.slice(copied);
   const found: DeclaredName[] = [];
   const NAME = /([A-Za-z_]\w*)\s*\(/g;
   let match: RegExpExecArray | null;

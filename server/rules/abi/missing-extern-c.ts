@@ -16,6 +16,7 @@ import { startOf } from '../../analysis/tree';
 import { boundSymbolOf } from '../../collectors/bound-symbols';
 import { C_LINKAGE_DECLARATION, C_LINKAGE_MACRO, HEADER_FILE, INCLUDED_BY_C, OTHER_MACRO, PLAIN_DECLARATION } from '../../collectors/c-headers';
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import type { WorkspaceFacts } from '../../engine/workspace';
 
 /** Names system headers declare with C linkage (jni.h, node_api.h), and `main`. */
 const DECLARED_BY_SYSTEM_HEADERS = new Set(['main', 'JNI_OnLoad', 'JNI_OnUnload', 'napi_register_module_v1', 'DllMain']);
@@ -59,6 +60,11 @@ function lookupOf(name: string, includes: readonly Inclusion[], context: RuleCon
   return undefined;
 }
 
+/** True when a header that some `.c` file includes declares `name` without C linkage. */
+function isInCHeader(name: string, workspace: WorkspaceFacts): boolean {
+  return workspace.filesWith(PLAIN_DECLARATION, name).some((header) => workspace.has(INCLUDED_BY_C, baseNameOf(header)));
+}
+
 function insertExternCFix(definition: Node): Fix {
   return {
     title: 'Give it C linkage with extern "C"',
@@ -84,6 +90,17 @@ export default defineRule({
   },
   fixable: true,
   triggers: ['('],
+  // Parsing every C++ file costs more than reading its names: go on only if one of them is looked up.
+  appliesTo(text, workspace) {
+    if (text.includes('Java_') || text.includes('PyInit_')) return true;
+    const seen = new Set<string>();
+    for (const [, name] of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      if (boundSymbolOf(name, workspace) || isInCHeader(name, workspace)) return true;
+    }
+    return false;
+  },
   check(context) {
     const definitions = context.root.descendantsOfType('function_definition').filter((d): d is Node => d !== null && isCandidate(d));
     if (definitions.length === 0) return;
