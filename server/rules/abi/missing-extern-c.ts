@@ -19,7 +19,7 @@ import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { WorkspaceFacts } from '../../engine/workspace';
 
 /** Names system headers declare with C linkage (jni.h, node_api.h), and `main`. */
-const DECLARED_BY_SYSTEM_HEADERS = new Set(['main', 'JNI_OnLoad', 'JNI_OnUnload', 'napi_register_module_v1', 'DllMain']);
+const DECLARED_BY_SYSTEM_HEADERS = new Set(['main', 'wmain', 'WinMain', 'DllMain', 'JNI_OnLoad', 'JNI_OnUnload', 'napi_register_module_v1']);
 
 /**
  * Angle-bracket headers that cannot declare a project's functions: with only these included, no
@@ -135,7 +135,8 @@ export default defineRule({
       if (workspace.has(C_LINKAGE_DECLARATION, name)) continue;
       const declaringHeaders = workspace.filesWith(PLAIN_DECLARATION, name).map(baseNameOf);
       if (declaringHeaders.some((header) => includedInCBlock.has(header))) continue;
-      if (/\bnapi_/.test(source) && isUsedAsValue(name, context.root)) continue; // registered through a function pointer
+      // Registered through a function pointer (napi_create_function, a RegisterNatives table): no lookup by name.
+      if (/\bnapi_|\bRegisterNatives\b/.test(source) && isUsedAsValue(name, context.root)) continue;
       const lookup = lookupOf(name, includes, context);
       if (!lookup) continue;
       // extern "C" on the definition conflicts with an earlier C++ declaration: the fix belongs there.
