@@ -60,6 +60,18 @@ function lookupOf(name: string, includes: readonly Inclusion[], context: RuleCon
   return undefined;
 }
 
+/**
+ * True when the file includes the header `javac -h` writes for the native's class (by its name:
+ * `org_example_Codec.h` for `Java_org_example_Codec_…`), which declares it extern "C", even with
+ * angle brackets from a build directory outside the workspace.
+ */
+function includesJavahHeader(name: string, includes: readonly Inclusion[]): boolean {
+  return includes.some((inclusion) => {
+    const stem = baseNameOf(inclusion.path).replace(/\.h$/, '');
+    return stem.length > 0 && name.startsWith(`Java_${stem}_`);
+  });
+}
+
 /** True when a header that some `.c` file includes declares `name` without C linkage. */
 function isInCHeader(name: string, workspace: WorkspaceFacts): boolean {
   return workspace.filesWith(PLAIN_DECLARATION, name).some((header) => workspace.has(INCLUDED_BY_C, baseNameOf(header)));
@@ -138,7 +150,7 @@ export default defineRule({
       // Registered through a function pointer (napi_create_function, a RegisterNatives table): no lookup by name.
       if (/\bnapi_|\bRegisterNatives\b/.test(source) && isUsedAsValue(name, context.root)) continue;
       const lookup = lookupOf(name, includes, context);
-      if (!lookup) continue;
+      if (!lookup || (lookup.messageId === 'jni' && includesJavahHeader(name, includes))) continue;
       // extern "C" on the definition conflicts with an earlier C++ declaration: the fix belongs there.
       const includedNames = new Set(includes.map((inclusion) => baseNameOf(inclusion.path)));
       const fixable =
