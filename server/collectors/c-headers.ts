@@ -23,6 +23,8 @@ export const C_LINKAGE_MACRO = 'c-linkage-macro';
 export const OTHER_MACRO = 'other-macro';
 /** The base name of a header a `.c` file includes: that header is read by a C compiler. */
 export const INCLUDED_BY_C = 'included-by-c';
+/** The base name of a header some file includes inside `extern "C" { … }`: its declarations get C linkage there. */
+export const INCLUDED_IN_C_LINKAGE = 'included-in-c-linkage';
 
 const HEADER_EXTENSIONS = new Set(['.h', '.hh', '.hpp', '.hxx']);
 
@@ -32,7 +34,7 @@ export function isHeaderPath(file: string): boolean {
 
 /** What headers declare and with which linkage; which headers C sources include. */
 export const cHeaders: FactCollector = {
-  kinds: [HEADER_FILE, C_LINKAGE_DECLARATION, PLAIN_DECLARATION, C_LINKAGE_MACRO, OTHER_MACRO, INCLUDED_BY_C],
+  kinds: [HEADER_FILE, C_LINKAGE_DECLARATION, PLAIN_DECLARATION, C_LINKAGE_MACRO, OTHER_MACRO, INCLUDED_BY_C, INCLUDED_IN_C_LINKAGE],
   languages: ['c', 'cpp'],
   triggers: [';', '#'],
   collect(text, file) {
@@ -40,6 +42,12 @@ export const cHeaders: FactCollector = {
     if (extensionOf(file) === '.c') {
       for (const inclusion of inclusions(text)) facts.push({ kind: INCLUDED_BY_C, value: baseNameOf(inclusion.path) });
       return facts;
+    }
+    if (/extern\s*"C"/.test(text) && text.includes('#include')) {
+      const spans = cLinkageSpans(codeOnly(text));
+      for (const inclusion of inclusions(text)) {
+        if (isWithinSpans(inclusion.offset, spans)) facts.push({ kind: INCLUDED_IN_C_LINKAGE, value: baseNameOf(inclusion.path) });
+      }
     }
     if (!isHeaderPath(file)) return facts;
     facts.push({ kind: HEADER_FILE, value: baseNameOf(file) });

@@ -14,7 +14,15 @@ import {
 } from '../../analysis/c/linkage-text';
 import { startOf } from '../../analysis/tree';
 import { boundSymbolOf } from '../../collectors/bound-symbols';
-import { C_LINKAGE_DECLARATION, C_LINKAGE_MACRO, HEADER_FILE, INCLUDED_BY_C, OTHER_MACRO, PLAIN_DECLARATION } from '../../collectors/c-headers';
+import {
+  C_LINKAGE_DECLARATION,
+  C_LINKAGE_MACRO,
+  HEADER_FILE,
+  INCLUDED_BY_C,
+  INCLUDED_IN_C_LINKAGE,
+  OTHER_MACRO,
+  PLAIN_DECLARATION,
+} from '../../collectors/c-headers';
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { WorkspaceFacts } from '../../engine/workspace';
 
@@ -146,7 +154,7 @@ export default defineRule({
       if (linkageOfPrefix(declarationPrefix(code, definition.startIndex, nameNode.startIndex), prefixMacros) !== 'none') continue;
       if (workspace.has(C_LINKAGE_DECLARATION, name)) continue;
       const declaringHeaders = workspace.filesWith(PLAIN_DECLARATION, name).map(baseNameOf);
-      if (declaringHeaders.some((header) => includedInCBlock.has(header))) continue;
+      if (declaringHeaders.some((header) => includedInCBlock.has(header) || workspace.has(INCLUDED_IN_C_LINKAGE, header))) continue;
       // Registered through a function pointer (napi_create_function, a RegisterNatives table): no lookup by name.
       if (/\bnapi_|\bRegisterNatives\b/.test(source) && isUsedAsValue(name, context.root)) continue;
       const lookup = lookupOf(name, includes, context);
