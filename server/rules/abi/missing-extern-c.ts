@@ -135,6 +135,7 @@ export default defineRule({
     const spans = cLinkageSpans(code, macros.withCLinkage);
     const blocks = blockSpans(code, spans);
     const sameFileCNames = namesWithCLinkage(context.root);
+    const includedNames = new Set(includes.map((inclusion) => baseNameOf(inclusion.path)));
     const includedInCBlock = new Set(includes.filter((i) => isWithinSpans(i.offset, spans)).map((i) => baseNameOf(i.path)));
     const prefixMacros = {
       withCLinkage: (word: string) => macros.withCLinkage.has(word) || workspace.has(C_LINKAGE_MACRO, word),
@@ -149,7 +150,8 @@ export default defineRule({
       const name = declaredFunctionName(definition);
       const nameNode = functionDeclaratorOf(definition)?.childForFieldName('declarator');
       if (!name || !nameNode || DECLARED_BY_SYSTEM_HEADERS.has(name)) continue;
-      if (hasCLinkage(definition, 'cpp') || declaredLinkage(definition) !== undefined || sameFileCNames.has(name)) continue;
+      // extern "C" around it (or a deliberate extern "C++"), or inherited from an earlier declaration.
+      if (hasCLinkage(definition, 'cpp') || declaredLinkage(definition) === 'C++' || sameFileCNames.has(name)) continue;
       if (isWithinSpans(definition.startIndex, spans) || isWithinSpans(definition.startIndex, blocks)) continue;
       if (linkageOfPrefix(declarationPrefix(code, definition.startIndex, nameNode.startIndex), prefixMacros) !== 'none') continue;
       if (workspace.has(C_LINKAGE_DECLARATION, name)) continue;
@@ -160,7 +162,6 @@ export default defineRule({
       const lookup = lookupOf(name, includes, context);
       if (!lookup || (lookup.messageId === 'jni' && includesJavahHeader(name, includes))) continue;
       // extern "C" on the definition conflicts with an earlier C++ declaration: the fix belongs there.
-      const includedNames = new Set(includes.map((inclusion) => baseNameOf(inclusion.path)));
       const fixable =
         lookup.messageId !== 'cHeader' &&
         lookup.messageId !== 'pyinit' &&
