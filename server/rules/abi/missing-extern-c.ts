@@ -74,9 +74,11 @@ function lookupOf(name: string, includes: readonly Inclusion[], context: RuleCon
  * angle brackets from a build directory outside the workspace.
  */
 function includesJavahHeader(name: string, includes: readonly Inclusion[]): boolean {
+  // A nested class's `$` is `_00024` in the symbol but `_` in the header's name (org_zeromq_ZMQ_Context.h).
+  const flattened = name.replace(/_00024/g, '_');
   return includes.some((inclusion) => {
     const stem = baseNameOf(inclusion.path).replace(/\.h$/, '');
-    return stem.length > 0 && name.startsWith(`Java_${stem}_`);
+    return stem.length > 0 && (name.startsWith(`Java_${stem}_`) || flattened.startsWith(`Java_${stem}_`));
   });
 }
 
