@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { ALL_COLLECTORS } from '../server/collectors';
 import { Engine } from '../server/engine/engine';
 import { decodeSource } from '../server/engine/input';
 import { detectLanguage, isSupportedPath } from '../server/engine/languages';
 import { defineRule, type Rule } from '../server/engine/rule';
 import { DEFAULT_SETTINGS } from '../server/engine/settings';
+import { WorkspaceIndex } from '../server/engine/workspace';
 import { ALL_RULES } from '../server/rules';
 
 const POINTER_BUG = `import ctypes
@@ -44,6 +46,16 @@ describe('engine', () => {
   test('a file with no trigger string is never parsed', async () => {
     const result = await engine.analyzeText('plain.py', 'python', 'print("hello")\n');
     assert.equal(result.parsed, false);
+  });
+
+  test('a C++ file none of whose names a binding looks up is not parsed for abi/missing-extern-c', async () => {
+    const index = new WorkspaceIndex(ALL_COLLECTORS);
+    index.update('/ws/bind.py', 'python', 'import ctypes\nlib = ctypes.CDLL("./libx.so")\nlib.shim_run()\n');
+    index.markComplete();
+    const unrelated = await engine.analyzeText('/ws/other.cpp', 'cpp', 'int helper(int x) { return x; }\n', DEFAULT_SETTINGS, index);
+    assert.equal(unrelated.parsed, false);
+    const shim = await engine.analyzeText('/ws/shim.cpp', 'cpp', 'int shim_run(void) { return 0; }\n', DEFAULT_SETTINGS, index);
+    assert.deepEqual(shim.findings.map((f) => f.ruleId), ['abi/missing-extern-c']);
   });
 
   test('disabled rules and a disabled engine report nothing', async () => {

@@ -28,9 +28,9 @@ export class QueryCache {
   }
 }
 
-/** True when the text contains one of the rule's trigger strings: cheaper than any parse. */
-export function mayApply(rule: Rule, text: string): boolean {
-  return rule.triggers.some((trigger) => text.includes(trigger));
+/** True when the text contains one of the rule's trigger strings (and passes its text test): cheaper than any parse. */
+export function mayApply(rule: Rule, text: string, workspace: WorkspaceFacts): boolean {
+  return rule.triggers.some((trigger) => text.includes(trigger)) && (rule.appliesTo?.(text, workspace) ?? true);
 }
 
 function rangeOf(node: Node): Range {
@@ -66,7 +66,7 @@ export function runRules(input: CheckInput): { findings: Finding[]; failures: Ru
   };
   for (const rule of input.rules) {
     const severity = effectiveSeverity(rule, input.settings);
-    if (!severity || !rule.languages.includes(input.language) || !mayApply(rule, input.source)) continue;
+    if (!severity || !rule.languages.includes(input.language) || !mayApply(rule, input.source, input.workspace)) continue;
     const reported: Finding[] = [];
     const context: RuleContext = {
       filePath: input.filePath,

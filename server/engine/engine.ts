@@ -45,10 +45,15 @@ export class Engine {
   }
 
   /** The rules that could report anything in this text under these settings. */
-  applicableRules(language: LanguageId, text: string, settings: EngineSettings = DEFAULT_SETTINGS): Rule[] {
+  applicableRules(
+    language: LanguageId,
+    text: string,
+    settings: EngineSettings = DEFAULT_SETTINGS,
+    workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
+  ): Rule[] {
     if (!settings.enable) return [];
     return this.rules.filter(
-      (rule) => rule.languages.includes(language) && effectiveSeverity(rule, settings) && mayApply(rule, text),
+      (rule) => rule.languages.includes(language) && effectiveSeverity(rule, settings) && mayApply(rule, text, workspace),
     );
   }
 
@@ -60,7 +65,7 @@ export class Engine {
     settings: EngineSettings = DEFAULT_SETTINGS,
     workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
   ): Promise<AnalysisResult> {
-    if (!this.worthParsing(language, text, settings)) return nothingToCheck();
+    if (!this.worthParsing(language, text, settings, this.applicableRules(language, text, settings, workspace))) return nothingToCheck();
     const document = await this.openDocument(filePath, language, text);
     try {
       return this.check(document, settings, workspace);
@@ -83,7 +88,7 @@ export class Engine {
     settings: EngineSettings = DEFAULT_SETTINGS,
     workspace: WorkspaceFacts = UNKNOWN_WORKSPACE,
   ): AnalysisResult {
-    const rules = this.applicableRules(document.language, document.text, settings);
+    const rules = this.applicableRules(document.language, document.text, settings, workspace);
     if (!this.worthParsing(document.language, document.text, settings, rules)) {
       document.dropTree();
       return nothingToCheck();
@@ -124,7 +129,7 @@ export class Engine {
    * A file is parsed when some rule may apply, or when it has suppression comments: a misspelt
    * rule id in one is reported even where no rule fires (such files are rare, so this is cheap).
    */
-  private worthParsing(language: LanguageId, text: string, settings: EngineSettings, rules = this.applicableRules(language, text, settings)): boolean {
+  private worthParsing(language: LanguageId, text: string, settings: EngineSettings, rules: readonly Rule[]): boolean {
     if (rules.length > 0) return true;
     return settings.enable && commentSyntax(language) !== undefined && text.includes(DIRECTIVE_MARKER);
   }

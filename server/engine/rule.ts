@@ -79,6 +79,11 @@ export interface Rule {
    * does not even parse a file that contains none of any rule's triggers.
    */
   triggers: readonly string[];
+  /**
+   * A further cheap test on the text, with the workspace's facts, for rules whose triggers cannot
+   * be narrow (any C++ function may be looked up by a binding elsewhere): false skips the file.
+   */
+  appliesTo?(text: string, workspace: WorkspaceFacts): boolean;
   queries?: Readonly<Record<string, QuerySource>>;
   check(context: RuleContext): void;
 }

@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/rule';
 import abiCppTypeInExternC from './abi/cpp-type-in-extern-c';
 import abiExceptionEscapesExternC from './abi/exception-escapes-extern-c';
+import abiMissingExternC from './abi/missing-extern-c';
 import cffiAbiModeInLoop from './cffi/abi-mode-in-loop';
 import cgoBlockingCallPerRequest from './cgo/blocking-call-per-request';
 import cgoCallInLoop from './cgo/call-in-loop';
@@ -94,6 +95,7 @@ export const ALL_RULES: readonly Rule[] = [
   napiUncheckedStatus,
   napiV8AbiDependency,
   napiNoPrebuildMatrix,
+  abiMissingExternC,
   abiExceptionEscapesExternC,
   abiCppTypeInExternC,
 ];
