@@ -40,7 +40,11 @@ export const cHeaders: FactCollector = {
   collect(text, file) {
     const facts: { kind: string; value: string }[] = [];
     if (extensionOf(file) === '.c') {
-      for (const inclusion of inclusions(text)) facts.push({ kind: INCLUDED_BY_C, value: baseNameOf(inclusion.path) });
+      // Only `#include "…"`: an `<…>` include names a system or dependency header, and a project
+      // header of the same base name elsewhere in the workspace (`<memory.h>`) is another file.
+      for (const inclusion of inclusions(text)) {
+        if (inclusion.quoted) facts.push({ kind: INCLUDED_BY_C, value: baseNameOf(inclusion.path) });
+      }
       return facts;
     }
     if (/extern\s*"C"/.test(text) && text.includes('#include')) {
