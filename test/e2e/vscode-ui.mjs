@@ -25,6 +25,8 @@ const CHECKS = [
   'FFI Lens output channel shows the server started',
   'command palette: Scan Workspace lists a never-opened file in the Problems panel',
   'command palette: Browse Questions searches all pages and opens the pick',
+  'the question view is reused: opening Q14 again shows the one preview tab',
+  'light bulb: Disable <rule> for this line inserts a suppression comment and clears the squiggle',
 ];
 
 const checks = new Checks('vscode-ui');
@@ -320,6 +322,58 @@ async function run() {
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab').filter({ hasText: `Preview ${question}.md` }).first().waitFor({ state: 'visible', timeout: STEP_MS });
     return `"restype" -> ${items.length} picks; opened ${question}`;
+  });
+
+  // 11. the same question twice: one preview, focused again
+  await checks.check(CHECKS[10], async () => {
+    await dismiss();
+    await (await quickInput('Control+Shift+P', 'FFI Lens: Browse Questions', 'FFI Lens: Browse Questions')).waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: STEP_MS });
+    await page.keyboard.type('Q14');
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^Q14/ }).first().waitFor({ timeout: STEP_MS });
+    await page.keyboard.press('Enter');
+    const tabs = page.locator('.tabs-container .tab').filter({ hasText: 'Preview Q14.md' });
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'Preview Q14.md' }).first().waitFor({ timeout: STEP_MS });
+    await sleep(1000); // a second preview would appear by now
+    const count = await tabs.count();
+    await shot('question-reused');
+    assert(count === 1, `${count} "Preview Q14.md" tabs`);
+    return 'one "Preview Q14.md" tab, active';
+  });
+
+  // 12. silence one finding where it is: the suppression comment the engine honours
+  await checks.check(CHECKS[11], async () => {
+    await dismiss();
+    await (await quickInput('Control+P', 'never_opened.py', 'never_opened.py')).waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'never_opened.py' }).first().waitFor({ timeout: STEP_MS });
+    const squiggle = page.locator('.editor-instance .squiggly-error').first();
+    await squiggle.waitFor({ timeout: STEP_MS });
+    const box = await squiggle.boundingBox();
+    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    const title = `Disable ${RULE} for this line`;
+    await menu.locator('.monaco-list-row').filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: STEP_MS });
+    const titles = (await menu.locator('.monaco-list-row').allInnerTexts()).map((t) => plain(t).trim()).filter(Boolean);
+    await shot('disable-menu');
+    assert(titles.some((t) => t.includes(`Disable ${RULE} in workspace settings`)), `code actions: ${JSON.stringify(titles)}`);
+    for (let i = 0; i < titles.length; i++) {
+      const focused = plain(await menu.locator('.monaco-list-row.focused').first().innerText().catch(() => ''));
+      if (focused.includes(title)) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    const comment = `# ffi-lens-disable-next-line ${RULE}`;
+    await editorLines().filter({ hasText: comment }).waitFor({ timeout: STEP_MS });
+    await page.locator('.editor-instance .squiggly-error').waitFor({ state: 'detached', timeout: STEP_MS });
+    const lines = await visibleLines();
+    await shot('after-disable-line');
+    const at = lines.findIndex((l) => l.trim() === comment);
+    assert(at >= 0 && /libc\.strdup/.test(lines[at + 1] ?? ''), `comment not right above the call:\n${lines.join('\n')}`);
+    return `line ${at + 1}: ${comment}`;
   });
 }
 
