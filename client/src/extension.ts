@@ -10,6 +10,9 @@ import {
 } from 'vscode-languageclient/node';
 
 const LANGUAGES = ['python', 'go', 'java', 'rust', 'c', 'cpp'];
+// a type only: nothing of the server is bundled into the client
+import type { ScanSummary } from '../../server/lsp/workspace-scan';
+
 const OPEN_QUESTION = 'ffiLens.openQuestion';
 const BROWSE_QUESTIONS = 'ffiLens.browseQuestions';
 const SCAN_WORKSPACE = 'ffiLens.scanWorkspace';
@@ -76,14 +79,6 @@ async function openQuestion(context: vscode.ExtensionContext, output: vscode.Log
   }
   output.info(`opening Q${question}: ${uri.fsPath}`);
   await vscode.commands.executeCommand('markdown.showPreview', uri);
-}
-
-interface ScanSummary {
-  files: number;
-  findings: number;
-  filesWithFindings: number;
-  problems: number;
-  cancelled: boolean;
 }
 
 /**

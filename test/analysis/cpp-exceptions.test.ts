@@ -1,21 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Parser } from 'web-tree-sitter';
 import { findCCallbacks } from '../../server/analysis/c/c-callbacks';
 import { ExceptionEscapes, originOf, readClassBases } from '../../server/analysis/c/cpp-exceptions';
 import { readDefinedFunctions } from '../../server/analysis/c/functions';
 import { hasCLinkageInFile, namesWithCLinkage } from '../../server/analysis/c/linkage';
-import { loadLanguage } from '../../server/engine/grammars';
+import { parseSnippet } from '../support/parse';
 
-async function parseCpp(source: string) {
-  const language = await loadLanguage('cpp');
-  const parser = new Parser();
-  parser.setLanguage(language);
-  const tree = parser.parse(source);
-  parser.delete();
-  if (!tree) throw new Error('no tree');
-  return tree;
-}
+const parseCpp = (source: string) => parseSnippet('cpp', source);
 
 /** The first escape from each function of a snippet, as `name: text of the place` (or `name: -`). */
 async function escapes(source: string): Promise<string[]> {

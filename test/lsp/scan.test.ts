@@ -8,18 +8,11 @@ import {
   CancellationTokenSource,
   ExecuteCommandRequest,
   WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver-protocol/node';
+import type { ScanSummary } from '../../server/lsp/workspace-scan';
 import { TestClient } from '../support/lsp-client';
 
 const HAZARD = 'import ctypes\nlib = ctypes.CDLL("libfoo.so")\nprint(ctypes.string_at(lib.foo_name()))\n';
 const FIXED = 'import ctypes\nlib = ctypes.CDLL("libfoo.so")\nlib.foo_name.restype = ctypes.c_char_p\nprint(lib.foo_name())\n';
-
-interface ScanSummary {
-  files: number;
-  findings: number;
-  filesWithFindings: number;
-  problems: number;
-  cancelled: boolean;
-}
 
 /** "Scan Workspace": every file of the folders, open or not, published with work-done progress. */
 describe('language server: workspace scan', () => {
