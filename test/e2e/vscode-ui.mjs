@@ -27,6 +27,7 @@ const CHECKS = [
   'command palette: Browse Questions searches all pages and opens the pick',
   'the question view is reused: opening Q14 again shows the one preview tab',
   'light bulb: Disable <rule> for this line inserts a suppression comment and clears the squiggle',
+  'light bulb: Disable <rule> in workspace settings writes ffiLens.rules and clears the squiggle',
 ];
 
 const checks = new Checks('vscode-ui');
@@ -374,6 +375,37 @@ async function run() {
     const at = lines.findIndex((l) => l.trim() === comment);
     assert(at >= 0 && /libc\.strdup/.test(lines[at + 1] ?? ''), `comment not right above the call:\n${lines.join('\n')}`);
     return `line ${at + 1}: ${comment}`;
+  });
+
+  // 13. undo that comment, then switch the rule off for the workspace instead
+  await checks.check(CHECKS[12], async () => {
+    await dismiss();
+    await page.keyboard.press('Control+z');
+    const squiggle = page.locator('.editor-instance .squiggly-error').first();
+    await squiggle.waitFor({ timeout: STEP_MS });
+    const box = await squiggle.boundingBox();
+    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    const title = `Disable ${RULE} in workspace settings`;
+    await menu.locator('.monaco-list-row').filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: STEP_MS });
+    for (let i = 0; i < 8; i++) {
+      const focused = plain(await menu.locator('.monaco-list-row.focused').first().innerText().catch(() => ''));
+      if (focused.includes(title)) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-instance .squiggly-error').waitFor({ state: 'detached', timeout: STEP_MS });
+    await shot('after-disable-in-settings');
+    const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+    let written = '';
+    for (const deadline = Date.now() + STEP_MS; Date.now() < deadline && !written.includes(RULE); await sleep(250)) {
+      written = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : '';
+    }
+    const rules = JSON.parse(written)['ffiLens.rules'];
+    assert(rules?.[RULE] === 'off', `.vscode/settings.json: ${written}`);
+    return `.vscode/settings.json: "ffiLens.rules": ${JSON.stringify(rules)}`;
   });
 }
 
