@@ -28,6 +28,7 @@ const CHECKS = [
   'the question view is reused: opening Q14 again shows the one preview tab',
   'light bulb: Disable <rule> for this line inserts a suppression comment and clears the squiggle',
   'light bulb: Disable <rule> in workspace settings writes ffiLens.rules and clears the squiggle',
+  'hover on an FFI API without a finding (restype) shows its note and the question to read',
 ];
 
 const checks = new Checks('vscode-ui');
@@ -406,6 +407,27 @@ async function run() {
     const rules = JSON.parse(written)['ffiLens.rules'];
     assert(rules?.[RULE] === 'off', `.vscode/settings.json: ${written}`);
     return `.vscode/settings.json: "ffiLens.rules": ${JSON.stringify(rules)}`;
+  });
+
+  // 14. an API note: the restype line the quick fix wrote in step 7 carries no finding
+  await checks.check(CHECKS[13], async () => {
+    await dismiss();
+    await page.locator('.tabs-container .tab').filter({ hasText: FIXTURE_FILE }).first().click();
+    // the innermost span holding `restype` (how Monaco splits tokens depends on the grammar); the
+    // font is monospaced, so the word's place in the span's text gives its place on screen
+    const token = editorLines().locator('.view-line span span').filter({ hasText: /restype/ }).first();
+    await token.waitFor({ timeout: STEP_MS });
+    const box = await token.boundingBox();
+    const spanText = await token.textContent();
+    const charWidth = box.width / spanText.length;
+    const at = spanText.indexOf('restype') + 3;
+    await page.mouse.move(box.x + charWidth * (at + 0.5), box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'restype' }).filter({ hasText: 'Read:' }).first();
+    await hover.waitFor({ state: 'visible', timeout: STEP_MS });
+    const text = plain(await hover.innerText()).replace(/\s+/g, ' ').trim();
+    await shot('api-note-hover');
+    assert(/FFI Lens · ctypes restype/.test(text) && /Read: Q\d+: /.test(text), `hover: ${text}`);
+    return text.slice(0, 120);
   });
 }
 
