@@ -102,6 +102,19 @@ const CALLBACK_TABLES: ReadonlyMap<string, readonly number[]> = new Map<string, 
   ['JNINativeMethod', [2]],
 ]);
 
+/**
+ * True when a file's text names one of the registration APIs or tables above (or curl's setopt):
+ * without one, no routine of the file is handed to C, and a cheap text test spares the parse.
+ */
+export function mentionsCRegistration(text: string): boolean {
+  registrationMention ??= new RegExp(
+    [...C_REGISTRATIONS.keys(), ...CALLBACK_TABLES.keys(), 'curl_(?:easy|multi|share)_setopt'].join('|'),
+  );
+  return registrationMention.test(text);
+}
+
+let registrationMention: RegExp | undefined;
+
 /** `curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, fn)`: options named `…FUNCTION` take a callback. */
 const CURL_SETOPT = /^curl_(?:easy|multi|share)_setopt$/;
 

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { findCCallbacks } from '../../analysis/c/c-callbacks';
+import { findCCallbacks, mentionsCRegistration } from '../../analysis/c/c-callbacks';
 import { ExceptionEscapes, originOf, readClassBases, type EscapingException } from '../../analysis/c/cpp-exceptions';
 import { displayName, readDefinedFunctions, type DefinedFunction } from '../../analysis/c/functions';
 import { hasCLinkageInFile, namesWithCLinkage } from '../../analysis/c/linkage';
@@ -41,6 +41,9 @@ export default defineRule({
   },
   fixable: false,
   triggers: ['throw', 'sto', 'at(', 'any_cast', 'dynamic_cast', 'get<'],
+  // Something can throw (the triggers) AND something is a C boundary: C linkage, a JNI entry
+  // point, or a routine handed to a C API. Most C++ files have the first and not the second.
+  appliesTo: (text) => /extern\s*"C"|\bJava_|\bJNI_On(?:Un)?load\b/.test(text) || mentionsCRegistration(text),
   check(context) {
     const functions = context.shared(readDefinedFunctions);
     const escapes = new ExceptionEscapes(functions, readClassBases(context.root));
