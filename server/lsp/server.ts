@@ -355,7 +355,7 @@ export function startServer(connection: Connection, contentRoot = defaultContent
       const summary = await scan.run(
         workspaceFolders,
         {
-          isOpen: (uri) => documents?.isOpen(uri) ?? false,
+          openFindings: (uri) => (documents?.isOpen(uri) ? documents.findings(uri) : undefined),
           publish: (uri, findings, problems) =>
             void connection.sendDiagnostics({
               uri,

@@ -10,8 +10,11 @@ import type { WorkspaceFacts } from '../engine/workspace';
 import type { DocumentSettings } from './settings-store';
 
 export interface ScanHost {
-  /** Open documents keep their live diagnostics: the scan leaves them alone. */
-  isOpen(uri: string): boolean;
+  /**
+   * An open document's live findings (undefined when it is not open): the scan leaves its
+   * diagnostics alone, and counts these in its summary.
+   */
+  openFindings(uri: string): readonly Finding[] | undefined;
   publish(uri: string, findings: readonly Finding[], problems: readonly DirectiveProblem[]): void;
   /** Per file of a workspace folder: its settings and whether it is excluded (asked once per folder). */
   settingsIn(folder: string): Promise<(file: string) => DocumentSettings>;
@@ -71,7 +74,12 @@ export class WorkspaceScan {
       host.progress(i, files.length, file);
       const uri = pathToFileURL(file).href;
       summary.files++;
-      if (host.isOpen(uri)) continue;
+      const live = host.openFindings(uri);
+      if (live) {
+        summary.findings += live.length;
+        if (live.length > 0) summary.filesWithFindings++;
+        continue;
+      }
       const folder = folders.find((f) => file === f || file.startsWith(f + path.sep)) ?? path.dirname(file);
       let settingsOf = settingsByFolder.get(folder);
       if (!settingsOf) settingsByFolder.set(folder, (settingsOf = await host.settingsIn(folder)));
@@ -101,7 +109,7 @@ export class WorkspaceScan {
     }
     if (!summary.cancelled) {
       for (const uri of stale) {
-        if (!host.isOpen(uri)) host.publish(uri, [], []);
+        if (!host.openFindings(uri)) host.publish(uri, [], []);
         this.published.delete(uri);
       }
     }

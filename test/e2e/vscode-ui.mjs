@@ -29,6 +29,7 @@ const CHECKS = [
   'light bulb: Disable <rule> for this line inserts a suppression comment and clears the squiggle',
   'light bulb: Disable <rule> in workspace settings writes ffiLens.rules and clears the squiggle',
   'hover on an FFI API without a finding (restype) shows its note and the question to read',
+  'the examples folder: an N-API file gets its findings, and Scan Workspace finds what the CLI finds',
 ];
 
 const checks = new Checks('vscode-ui');
@@ -428,6 +429,34 @@ async function run() {
     await shot('api-note-hover');
     assert(/FFI Lens · ctypes restype/.test(text) && /Read: Q\d+: /.test(text), `hover: ${text}`);
     return text.slice(0, 120);
+  });
+
+  // 15. what a new user sees: the repository's examples/ opened as the workspace
+  await checks.check(CHECKS[14], async () => {
+    await dismiss();
+    const examples = path.join(out, 'examples');
+    fs.cpSync(path.join(ROOT, 'examples'), examples, { recursive: true });
+    const cli = await promisify(execFile)(process.execPath, [path.join(ROOT, 'bin', 'ffi-lens.js'), 'scan', examples, '--format', 'json'], {
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((error) => error); // exit 1: findings at warning or above
+    const expected = JSON.parse(cli.stdout).length;
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(examples)}`, { timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: 'napi' }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    await (await quickInput('Control+P', 'async-work.c', 'async-work.c')).waitFor();
+    await page.keyboard.press('Enter');
+    // its findings are below the fold: the Problems panel lists them
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'napi/async-execute-touches-js' }).first().waitFor({ timeout: 90_000 });
+    await (await quickInput('Control+Shift+P', 'FFI Lens: Scan Workspace', 'FFI Lens: Scan Workspace')).waitFor();
+    await page.keyboard.press('Enter');
+    const done = page.locator('.notifications-toasts').filter({ hasText: /FFI Lens: \d+ findings? in \d+ of \d+ files/ }).first();
+    await done.waitFor({ timeout: 90_000 });
+    const summary = plain(await done.innerText()).replace(/\s+/g, ' ').trim();
+    await shot('examples-scanned');
+    const found = Number(/FFI Lens: (\d+) finding/.exec(summary)[1]);
+    assert(found === expected, `the editor found ${found}, the CLI ${expected}: ${summary}`);
+    return `${summary.replace(/ Source:.*$/, '')} (CLI: ${expected})`;
   });
 }
 
