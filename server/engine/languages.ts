@@ -38,6 +38,12 @@ export function fileNameOf(filePath: string): string {
   return filePath.slice(Math.max(filePath.lastIndexOf('/'), filePath.lastIndexOf('\\')) + 1);
 }
 
+/** Glob patterns of every file FFI Lens reads as source (for an editor's file watcher). */
+export function sourceGlobPatterns(): string[] {
+  const extensions = Object.keys(LANGUAGE_BY_EXTENSION).map((extension) => extension.slice(1));
+  return [`**/*.{${extensions.join(',')}}`, ...[...LANGUAGE_BY_FILE_NAME.keys()].map((name) => `**/${name}`)];
+}
+
 export function isSupportedPath(filePath: string): boolean {
   return extensionOf(filePath) in LANGUAGE_BY_EXTENSION || LANGUAGE_BY_FILE_NAME.has(fileNameOf(filePath));
 }

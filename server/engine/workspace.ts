@@ -79,13 +79,14 @@ export class WorkspaceIndex implements WorkspaceFacts {
     return keys.join('\n') !== before;
   }
 
-  remove(file: string): void {
+  /** Forgets what a file stated; true when it stated anything. */
+  remove(file: string): boolean {
     for (const k of this.byFile.get(file) ?? []) {
       const files = this.byFact.get(k);
       files?.delete(file);
       if (files?.size === 0) this.byFact.delete(k);
     }
-    this.byFile.delete(file);
+    return this.byFile.delete(file);
   }
 
   has(kind: string, value: string): boolean {

@@ -14,13 +14,16 @@ import {
   type WorkDoneProgressServerReporter,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { ALL_COLLECTORS } from '../collectors';
 import { ApiNotes } from '../content/api-notes';
 import { defaultContentRoot, KnowledgeBase } from '../content/knowledge-base';
 import { Engine } from '../engine/engine';
 import type { Finding } from '../engine/findings';
+import { sourceGlobPatterns } from '../engine/languages';
 import { PROJECT_CONFIG_FILE, ProjectConfigs, type ProjectConfig } from '../engine/project-config';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import { disableLineEdit } from '../engine/suppressions';
+import { projectFileNames } from '../engine/workspace';
 import { ALL_RULES, findRule } from '../rules';
 import { disableRuleInProjectConfig } from './disable-rule';
 import { DIAGNOSTIC_SOURCE, DIRECTIVE_PROBLEM_CODE, toDiagnostic, toLspRange, toProblemDiagnostic, type DiagnosticData } from './diagnostics';
@@ -170,8 +173,15 @@ export function startServer(connection: Connection, contentRoot = defaultContent
       .then(reindex);
     if (watchesFiles) {
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${PROJECT_CONFIG_FILE}` }] })
-        .catch((error: unknown) => connection.console.warn(`cannot watch ${PROJECT_CONFIG_FILE} files: ${String(error)}`));
+        .register(DidChangeWatchedFilesNotification.type, {
+          // the project config, and every file that states workspace facts: a C file changed by
+          // `git checkout` must update the Java file's cross-file findings
+          watchers: [PROJECT_CONFIG_FILE, ...projectFileNames(ALL_COLLECTORS)]
+            .map((name) => `**/${name}`)
+            .concat(sourceGlobPatterns())
+            .map((globPattern) => ({ globPattern })),
+        })
+        .catch((error: unknown) => connection.console.warn(`cannot watch files: ${String(error)}`));
     }
     if (pullsConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ffiLens' }).catch(() => {
@@ -205,6 +215,12 @@ export function startServer(connection: Connection, contentRoot = defaultContent
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
     if (changes.some((change) => change.uri.endsWith(`/${PROJECT_CONFIG_FILE}`))) projectConfigChanged();
+    let factsChanged = false;
+    for (const change of changes) {
+      if (!change.uri.startsWith('file:') || change.uri.endsWith(`/${PROJECT_CONFIG_FILE}`)) continue;
+      if (workspace.changedOnDisk(fileURLToPath(change.uri))) factsChanged = true;
+    }
+    if (factsChanged) documents?.recheckAll();
   });
 
   /** Without a file watcher, configs are re-checked on disk whenever a document is opened or saved. */

@@ -5,9 +5,12 @@ import { collectFiles } from '../cli/walk';
 import { ALL_COLLECTORS } from '../collectors';
 import { SiblingLanguages } from '../engine/file-analysis';
 import { decodeSource } from '../engine/input';
-import { detectLanguage, type LanguageId } from '../engine/languages';
+import { detectLanguage, isSupportedPath, type LanguageId } from '../engine/languages';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import { projectFileNames, WorkspaceIndex } from '../engine/workspace';
+
+/** Project files (`Cargo.toml`, `binding.gyp`) some collector reads. */
+const PROJECT_FILE_NAMES = projectFileNames(ALL_COLLECTORS);
 
 /** Files read between turns of the event loop, so requests are answered while the index builds. */
 const FILES_PER_TURN = 25;
@@ -88,17 +91,33 @@ export class WorkspaceIndexer {
     this.index.remove(filePath);
   }
 
-  private readFromDisk(filePath: string): void {
+  /**
+   * A file was created, changed or deleted on disk (a file watcher said so): re-read what it
+   * states, unless an editor has it open (its text there counts). True when the facts changed.
+   */
+  changedOnDisk(filePath: string): boolean {
+    if (this.openFiles.has(filePath)) return false;
+    if (this.isIgnored(filePath)) return this.index.remove(filePath);
+    if (PROJECT_FILE_NAMES.has(path.basename(filePath))) {
+      try {
+        return this.index.update(filePath, undefined, fs.readFileSync(filePath, 'utf8'));
+      } catch {
+        return this.index.remove(filePath);
+      }
+    }
+    return isSupportedPath(filePath) && this.readFromDisk(filePath);
+  }
+
+  private readFromDisk(filePath: string): boolean {
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(filePath);
     } catch {
-      this.index.remove(filePath);
-      return;
+      return this.index.remove(filePath);
     }
     const decoded = decodeSource(bytes, DEFAULT_SETTINGS.maxFileBytes);
     const language = 'text' in decoded ? detectLanguage(filePath, decoded.text, () => this.siblings.hasCppSources(path.dirname(filePath))) : undefined;
-    if ('text' in decoded && language) this.index.update(filePath, language, decoded.text);
-    else this.index.remove(filePath);
+    if ('text' in decoded && language) return this.index.update(filePath, language, decoded.text);
+    return this.index.remove(filePath);
   }
 }

@@ -130,9 +130,12 @@ describe('language server: .ffilens.json and ffiLens.ignore', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  test('the server watches .ffilens.json files', async () => {
+  test('the server watches .ffilens.json files, project files and sources', async () => {
     const watcher = await eventually(() => client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'));
-    assert.deepEqual(watcher?.registerOptions, { watchers: [{ globPattern: '**/.ffilens.json' }] });
+    const globs = (watcher?.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
+    assert.equal(globs[0], '**/.ffilens.json');
+    for (const glob of ['**/Cargo.toml', '**/binding.gyp', '**/package.json']) assert.ok(globs.includes(glob), globs.join(' '));
+    assert.ok(globs.some((g) => /^\*\*\/\*\.\{.*\bjava\b.*\bcpp\b.*\}$/.test(g)), globs.join(' '));
   });
 
   test('the project config turns the rule off; a change to it is picked up from the watcher', async () => {

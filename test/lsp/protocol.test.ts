@@ -159,6 +159,17 @@ describe('language server: cross-file rules over the workspace folders', () => {
     assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['jni/unimplemented-native', 3]]);
   });
 
+  test('a C file changed on disk (a file watcher says so) updates the Java diagnostic', async () => {
+    const implementedOnDisk = client.nextDiagnostics(javaUri, (p) => p.diagnostics.length === 0);
+    fs.writeFileSync(cFile, `${C}JNIEXPORT jint JNICALL Java_demo_Codec_decode(JNIEnv *env, jobject self, jint x) { return x; }\n`);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cUri, type: 2 }] });
+    await implementedOnDisk;
+    const missingAgain = client.nextDiagnostics(javaUri, (p) => p.diagnostics.length === 1);
+    fs.writeFileSync(cFile, C);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cUri, type: 2 }] });
+    await missingAgain;
+  });
+
   test('implementing it in an open C document clears the Java diagnostic, unsaved', async () => {
     const cleared = client.nextDiagnostics(javaUri, (p) => p.diagnostics.length === 0);
     await client.connection.sendNotification('textDocument/didOpen', {
