@@ -50,6 +50,8 @@ export interface CheckInput {
   settings: EngineSettings;
   queries: QueryCache;
   workspace: WorkspaceFacts;
+  /** When given, each rule's time (ms) is added under its id; a shared analysis counts for the first rule asking. */
+  timings?: Map<string, number>;
 }
 
 /**
@@ -92,6 +94,7 @@ export function runRules(input: CheckInput): { findings: Finding[]; failures: Ru
         });
       },
     };
+    const started = input.timings ? performance.now() : 0;
     try {
       rule.check(context);
       findings.push(...reported);
@@ -102,6 +105,7 @@ export function runRules(input: CheckInput): { findings: Finding[]; failures: Ru
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       });
     }
+    if (input.timings) input.timings.set(rule.id, (input.timings.get(rule.id) ?? 0) + performance.now() - started);
   }
   return { findings, failures };
 }

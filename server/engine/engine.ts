@@ -31,11 +31,16 @@ const nothingToCheck = (): AnalysisResult => ({ findings: [], failures: [], pars
  * Parses files and runs rules on them. Knows nothing of editors or terminals: the language
  * server, the CLI and the tests all drive this class.
  */
+/** The key of the time spent parsing in Engine.timings. */
+export const PARSE_TIMING = '(parse)';
+
 export class Engine {
   private readonly parsers = new Map<LanguageId, Parser>();
   private readonly queries = new QueryCache();
   private readonly failedRules = new Set<string>();
   private readonly ruleIds: ReadonlySet<string>;
+  /** Set it to measure: milliseconds per rule id, and under `(parse)` the parsing (`npm run bench`). */
+  timings: Map<string, number> | undefined;
 
   constructor(
     readonly rules: readonly Rule[],
@@ -93,7 +98,9 @@ export class Engine {
       document.dropTree();
       return nothingToCheck();
     }
+    const parseStarted = this.timings ? performance.now() : 0;
     const tree = document.parse();
+    if (this.timings) this.timings.set(PARSE_TIMING, (this.timings.get(PARSE_TIMING) ?? 0) + performance.now() - parseStarted);
     const { findings, failures } = runRules({
       filePath: document.filePath,
       language: document.language,
@@ -104,6 +111,7 @@ export class Engine {
       settings,
       queries: this.queries,
       workspace,
+      timings: this.timings,
     });
     for (const failure of failures) this.logFailureOnce(failure);
     const suppressions = readSuppressions(tree.rootNode, document.language, document.text, this.ruleIds);

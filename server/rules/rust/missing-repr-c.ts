@@ -53,8 +53,13 @@ function genericNames(signature: Node): Set<string> {
   return new Set((parameters?.descendantsOfType('type_identifier') ?? []).map((node) => node.text));
 }
 
-function check(context: RuleContext, signature: Node, name: string): void {
-  const scopeTypes = localTypes(moduleScope(signature));
+/** The types of each module body, read once per file: a -sys crate has thousands of signatures in one module. */
+type TypesByScope = Map<number, Map<string, Node | undefined>>;
+
+function check(context: RuleContext, signature: Node, name: string, typesByScope: TypesByScope): void {
+  const scope = moduleScope(signature);
+  let scopeTypes = typesByScope.get(scope.id);
+  if (!scopeTypes) typesByScope.set(scope.id, (scopeTypes = localTypes(scope)));
   const generics = genericNames(signature);
   const reported = new Set<string>();
   for (const use of byValueTypes(signature)) {
@@ -88,9 +93,10 @@ export default defineRule({
   fixable: true,
   triggers: ['extern "C"', 'extern "system"', 'extern {', 'extern fn'],
   check(context) {
-    for (const fn of foreignAbiFunctions(context.root)) check(context, fn.node, fn.name);
+    const typesByScope: TypesByScope = new Map();
+    for (const fn of foreignAbiFunctions(context.root)) check(context, fn.node, fn.name, typesByScope);
     for (const block of foreignBlocks(context.root)) {
-      for (const item of block.items) check(context, item, item.childForFieldName('name')?.text ?? '?');
+      for (const item of block.items) check(context, item, item.childForFieldName('name')?.text ?? '?', typesByScope);
     }
   },
 });
