@@ -113,22 +113,7 @@ export class SettingsStore {
    * once for the folder (not once per file), the nearest `.ffilens.json` is layered per file.
    */
   async forFolder(folder: string): Promise<(file: string) => DocumentSettings> {
-    let raw: unknown;
-    try {
-      raw = await this.fetchRaw(pathToFileURL(folder).href);
-    } catch (error) {
-      this.warn(`could not read ffiLens settings for ${folder}: ${(error as Error).message}; using defaults`);
-    }
-    const { settings } = parseSettings(raw);
-    const editorIgnore = new IgnoreMatcher(folder, parseIgnore(raw, () => {}));
-    return (file) => {
-      const config = this.configs?.forFile(file);
-      if (config) this.sawConfig(config);
-      return {
-        settings: withProjectRules(settings, config),
-        ignored: editorIgnore.ignores(file) || (config?.ignore.ignores(file) ?? false),
-      };
-    };
+    return this.layered(await this.fetchOrDefaults(pathToFileURL(folder).href), folder);
   }
 
   private projectIgnores(file: string): boolean {
@@ -143,23 +128,43 @@ export class SettingsStore {
   }
 
   private async read(uri: string): Promise<DocumentSettings> {
-    let raw: unknown;
+    const raw = await this.fetchOrDefaults(uri);
+    const file = filePathOf(uri);
+    if (!file) return { settings: this.parsed(raw), ignored: false };
+    return this.layered(raw, this.folderOf(file) ?? path.dirname(file))(file);
+  }
+
+  /** The editor's raw `ffiLens` settings for a scope; undefined (the defaults) when they cannot be read. */
+  private async fetchOrDefaults(uri: string): Promise<unknown> {
     try {
-      raw = await this.fetchRaw(uri);
+      return await this.fetchRaw(uri);
     } catch (error) {
       this.warn(`could not read ffiLens settings for ${uri}: ${(error as Error).message}; using defaults`);
-      raw = undefined;
+      return undefined;
     }
+  }
+
+  /** The editor's settings, each malformed entry told and dropped. */
+  private parsed(raw: unknown): EngineSettings {
     const { settings, problems } = parseSettings(raw);
     for (const problem of problems) this.warn(`ignored setting ffiLens.${problem}`);
-    const file = filePathOf(uri);
-    if (!file) return { settings, ignored: false };
-    const config = this.configs?.forFile(file);
-    if (config) this.sawConfig(config);
-    const editorIgnore = new IgnoreMatcher(this.folderOf(file) ?? path.dirname(file), parseIgnore(raw, this.warn));
-    return {
-      settings: withProjectRules(settings, config),
-      ignored: editorIgnore.ignores(file) || (config?.ignore.ignores(file) ?? false),
+    return settings;
+  }
+
+  /**
+   * The layers for the files under `base`: the editor's settings (`raw`, with `ffiLens.ignore`
+   * relative to `base`), then per file the nearest `.ffilens.json`.
+   */
+  private layered(raw: unknown, base: string): (file: string) => DocumentSettings {
+    const settings = this.parsed(raw);
+    const editorIgnore = new IgnoreMatcher(base, parseIgnore(raw, this.warn));
+    return (file) => {
+      const config = this.configs?.forFile(file);
+      if (config) this.sawConfig(config);
+      return {
+        settings: withProjectRules(settings, config),
+        ignored: editorIgnore.ignores(file) || (config?.ignore.ignores(file) ?? false),
+      };
     };
   }
 }
