@@ -14,9 +14,14 @@ import { isWithin } from '../tree';
 const VOID_FUNCTIONS: ReadonlySet<string> = new Set(['napi_module_register', 'napi_fatal_error']);
 const NAPI_FUNCTION = /^(?:napi|node_api)_[a-z0-9_]+$/;
 
+/** True for the name of a Node-API C function (`napi_…`, `node_api_…`). */
+export function isNapiFunction(name: string): boolean {
+  return NAPI_FUNCTION.test(name);
+}
+
 /** True when `name` is an N-API function of `js_native_api.h` / `node_api.h` that returns a `napi_status`. */
 export function returnsNapiStatus(name: string): boolean {
-  return NAPI_FUNCTION.test(name) && !VOID_FUNCTIONS.has(name);
+  return isNapiFunction(name) && !VOID_FUNCTIONS.has(name);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { calleeName } from './calls';
 import { stripCasts, stripParentheses } from './expressions';
 import { displayName, parametersOf, readFunctionDefinition, resolveFunction, walkBody, type DefinedFunction } from './functions';
+import { isNapiFunction } from './napi-callbacks';
 import { membersOf, resolveVariable, type FileScope } from './scope';
 import { routineOf } from './threads';
 
@@ -21,11 +22,10 @@ const ANY_THREAD_CALLS: ReadonlySet<string> = new Set([
   'napi_get_threadsafe_function_context',
   'napi_fatal_error',
 ]);
-const NAPI_FUNCTION = /^(?:napi|node_api)_[a-z0-9_]+$/;
 
 /** True for a Node-API C function that only the JavaScript thread may call. */
 export function needsJsThread(name: string): boolean {
-  return NAPI_FUNCTION.test(name) && !ANY_THREAD_CALLS.has(name);
+  return isNapiFunction(name) && !ANY_THREAD_CALLS.has(name);
 }
 
 /** node-addon-api classes whose objects wrap a `napi_value`, a reference, an env or a scope. */
