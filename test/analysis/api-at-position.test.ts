@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { Parser } from 'web-tree-sitter';
 import { apiMentionAt } from '../../server/analysis/api-at-position';
 import { ApiNotes } from '../../server/content/api-notes';
-import { loadLanguage } from '../../server/engine/grammars';
 import type { LanguageId } from '../../server/engine/languages';
+import { parseSnippet } from '../support/parse';
 import { REPO_ROOT } from '../support/paths';
 
 const notes = ApiNotes.load(path.join(REPO_ROOT, 'content'));
@@ -17,12 +16,7 @@ async function noteAt(language: LanguageId, marked: string): Promise<string | un
   assert.ok(offset >= 0, `no ${CURSOR} in ${marked}`);
   const before = marked.slice(0, offset).split('\n');
   const position = { line: before.length - 1, column: before[before.length - 1].length };
-  const grammar = await loadLanguage(language); // initialises the WASM runtime first
-  const parser = new Parser();
-  parser.setLanguage(grammar);
-  const tree = parser.parse(marked.replace(CURSOR, ''));
-  parser.delete();
-  assert.ok(tree);
+  const tree = await parseSnippet(language, marked.replace(CURSOR, ''));
   try {
     const mention = apiMentionAt(tree.rootNode, language, position);
     return mention && notes.find(language, mention.keys)?.title;

@@ -1,11 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
+import type { Tree } from 'web-tree-sitter';
 import { handlesPlatformMatrix, sourceBuildAtInstall } from '../../server/analysis/npm/native-addon-packaging';
 import { readPackageManifest } from '../../server/analysis/npm/package-manifest';
 import { parseSnippet } from '../support/parse';
 
+/** The manifests' trees, freed when the suite ends (the manifests keep nodes of them). */
+const trees: Tree[] = [];
+after(() => {
+  for (const tree of trees.splice(0)) tree.delete();
+});
+
 async function manifestOf(source: string) {
   const tree = await parseSnippet('json', source);
+  trees.push(tree);
   const manifest = readPackageManifest(tree.rootNode);
   assert.ok(manifest, 'a JSON object');
   return manifest;
