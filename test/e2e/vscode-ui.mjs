@@ -75,6 +75,39 @@ async function dismiss() {
   for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
 }
 
+/** Ctrl+. on the first error squiggle; once the light bulb menu lists `title`, the titles of all its rows. */
+async function openCodeActions(title) {
+  const squiggle = page.locator('.editor-instance .squiggly-error').first();
+  await squiggle.waitFor({ timeout: STEP_MS });
+  const box = await squiggle.boundingBox();
+  await page.mouse.click(box.x + 2, box.y + box.height / 2);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+.');
+  const rows = page.locator('.action-widget .monaco-list-row');
+  await rows.filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: STEP_MS });
+  return (await rows.allInnerTexts()).map((t) => plain(t).trim()).filter(Boolean);
+}
+
+/** Applies the open menu's action `title`: Enter on its row (a click can be intercepted by .context-view-pointerBlock). */
+async function applyCodeAction(title, rowCount) {
+  const menu = page.locator('.action-widget');
+  for (let i = 0; i < rowCount; i++) {
+    const focused = plain(await menu.locator('.monaco-list-row.focused').first().innerText().catch(() => ''));
+    if (focused.includes(title)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+}
+
+/** "FFI Lens: Scan Workspace" from the command palette; the text of the notification that reports the result. */
+async function scanWorkspace(timeout) {
+  await (await quickInput('Control+Shift+P', 'FFI Lens: Scan Workspace', 'FFI Lens: Scan Workspace')).waitFor();
+  await page.keyboard.press('Enter');
+  const done = page.locator('.notifications-toasts').filter({ hasText: /FFI Lens: \d+ findings? in \d+ of \d+ files/ }).first();
+  await done.waitFor({ timeout });
+  return plain(await done.innerText()).replace(/\s+/g, ' ').trim();
+}
+
 const editorLines = () => page.locator('.editor-instance .monaco-editor .view-lines').first();
 
 /** The editor's rendered lines in screen order (Monaco reuses line elements, so DOM order is not line order). */
@@ -253,23 +286,10 @@ async function run() {
   await checks.check(CHECKS[6], async () => {
     await dismiss();
     await page.locator('.tabs-container .tab').filter({ hasText: FIXTURE_FILE }).first().click();
-    await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: STEP_MS });
-    const box = await page.locator('.editor-instance .squiggly-error').first().boundingBox();
-    await page.mouse.click(box.x + 2, box.y + box.height / 2);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget');
-    await menu.locator('.monaco-list-row').filter({ hasText: 'Declare lib.foo_name.restype' }).first().waitFor({ state: 'visible', timeout: STEP_MS });
-    const titles = (await menu.locator('.monaco-list-row').allInnerTexts()).map((t) => plain(t).trim()).filter(Boolean);
+    const titles = await openCodeActions('Declare lib.foo_name.restype');
     await shot('quick-fix-menu');
     assert(titles.some((t) => t.includes('Open related interview question (Q14)')), `code actions: ${JSON.stringify(titles)}`);
-    // Enter applies the focused row (a click can be intercepted by .context-view-pointerBlock); focus the fix first
-    for (let i = 0; i < titles.length; i++) {
-      const focused = plain(await menu.locator('.monaco-list-row.focused').first().innerText().catch(() => ''));
-      if (focused.includes('Declare lib.foo_name.restype')) break;
-      await page.keyboard.press('ArrowDown');
-    }
-    await page.keyboard.press('Enter');
+    await applyCodeAction('Declare lib.foo_name.restype', titles.length);
     await editorLines().filter({ hasText: FIX_LINE }).waitFor({ timeout: STEP_MS });
     await page.locator('.editor-instance .squiggly-error').waitFor({ state: 'detached', timeout: STEP_MS });
     // the Problems panel (still open from step 4) empties too
@@ -294,11 +314,7 @@ async function run() {
   // 9. Scan Workspace: a file no editor opened gets its findings in the Problems panel
   await checks.check(CHECKS[8], async () => {
     await dismiss();
-    await (await quickInput('Control+Shift+P', 'FFI Lens: Scan Workspace', 'FFI Lens: Scan Workspace')).waitFor();
-    await page.keyboard.press('Enter');
-    const done = page.locator('.notifications-toasts').filter({ hasText: /FFI Lens: \d+ findings? in \d+ of \d+ files/ }).first();
-    await done.waitFor({ timeout: STEP_MS });
-    const summary = plain(await done.innerText()).replace(/\s+/g, ' ').trim();
+    const summary = await scanWorkspace(STEP_MS);
     await page.keyboard.press('Control+Shift+M');
     const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'never_opened.py' }).first();
     await row.waitFor({ timeout: STEP_MS });
@@ -351,24 +367,11 @@ async function run() {
     await (await quickInput('Control+P', 'never_opened.py', 'never_opened.py')).waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab.active').filter({ hasText: 'never_opened.py' }).first().waitFor({ timeout: STEP_MS });
-    const squiggle = page.locator('.editor-instance .squiggly-error').first();
-    await squiggle.waitFor({ timeout: STEP_MS });
-    const box = await squiggle.boundingBox();
-    await page.mouse.click(box.x + 2, box.y + box.height / 2);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget');
     const title = `Disable ${RULE} for this line`;
-    await menu.locator('.monaco-list-row').filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: STEP_MS });
-    const titles = (await menu.locator('.monaco-list-row').allInnerTexts()).map((t) => plain(t).trim()).filter(Boolean);
+    const titles = await openCodeActions(title);
     await shot('disable-menu');
     assert(titles.some((t) => t.includes(`Disable ${RULE} in workspace settings`)), `code actions: ${JSON.stringify(titles)}`);
-    for (let i = 0; i < titles.length; i++) {
-      const focused = plain(await menu.locator('.monaco-list-row.focused').first().innerText().catch(() => ''));
-      if (focused.includes(title)) break;
-      await page.keyboard.press('ArrowDown');
-    }
-    await page.keyboard.press('Enter');
+    await applyCodeAction(title, titles.length);
     const comment = `# ffi-lens-disable-next-line ${RULE}`;
     await editorLines().filter({ hasText: comment }).waitFor({ timeout: STEP_MS });
     await page.locator('.editor-instance .squiggly-error').waitFor({ state: 'detached', timeout: STEP_MS });
@@ -383,21 +386,8 @@ async function run() {
   await checks.check(CHECKS[12], async () => {
     await dismiss();
     await page.keyboard.press('Control+z');
-    const squiggle = page.locator('.editor-instance .squiggly-error').first();
-    await squiggle.waitFor({ timeout: STEP_MS });
-    const box = await squiggle.boundingBox();
-    await page.mouse.click(box.x + 2, box.y + box.height / 2);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget');
     const title = `Disable ${RULE} in workspace settings`;
-    await menu.locator('.monaco-list-row').filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: STEP_MS });
-    for (let i = 0; i < 8; i++) {
-      const focused = plain(await menu.locator('.monaco-list-row.focused').first().innerText().catch(() => ''));
-      if (focused.includes(title)) break;
-      await page.keyboard.press('ArrowDown');
-    }
-    await page.keyboard.press('Enter');
+    await applyCodeAction(title, (await openCodeActions(title)).length);
     await page.locator('.editor-instance .squiggly-error').waitFor({ state: 'detached', timeout: STEP_MS });
     await shot('after-disable-in-settings');
     const settingsFile = path.join(workspace, '.vscode', 'settings.json');
@@ -448,11 +438,7 @@ async function run() {
     // its findings are below the fold: the Problems panel lists them
     await page.keyboard.press('Control+Shift+M');
     await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'napi/async-execute-touches-js' }).first().waitFor({ timeout: 90_000 });
-    await (await quickInput('Control+Shift+P', 'FFI Lens: Scan Workspace', 'FFI Lens: Scan Workspace')).waitFor();
-    await page.keyboard.press('Enter');
-    const done = page.locator('.notifications-toasts').filter({ hasText: /FFI Lens: \d+ findings? in \d+ of \d+ files/ }).first();
-    await done.waitFor({ timeout: 90_000 });
-    const summary = plain(await done.innerText()).replace(/\s+/g, ' ').trim();
+    const summary = await scanWorkspace(90_000);
     await shot('examples-scanned');
     const found = Number(/FFI Lens: (\d+) finding/.exec(summary)[1]);
     assert(found === expected, `the editor found ${found}, the CLI ${expected}: ${summary}`);
